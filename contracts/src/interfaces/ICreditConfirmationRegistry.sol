@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {ApplicantType} from "./Types.sol";
+import {IEgpTypes} from "./Types.sol";
 
 /// @title ICreditConfirmationRegistry
 /// @notice Electronic credit confirmations: a bank's statement that a supplier has approved credit
@@ -39,7 +39,7 @@ interface ICreditConfirmationRegistry {
         string bankRef;
         bytes32 certifyingOffice;
         bytes32 supplierCommitment;
-        ApplicantType supplierType;
+        IEgpTypes.ApplicantType supplierType;
         uint128 creditLine;
         uint64 asOfDate;
         uint64 validUntil;

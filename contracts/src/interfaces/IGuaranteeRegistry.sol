@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {ApplicantType} from "./Types.sol";
+import {IEgpTypes} from "./Types.sol";
 
 /// @title IGuaranteeRegistry
 /// @notice Electronic letters of guarantee (e-LG) for Thai government procurement, with the
@@ -96,7 +96,7 @@ interface IGuaranteeRegistry {
         bytes32 projectNumber;
         string contractNumber;
         bytes32 applicantCommitment;
-        ApplicantType applicantType;
+        IEgpTypes.ApplicantType applicantType;
         bytes32 documentHash;
     }
 

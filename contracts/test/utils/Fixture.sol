@@ -8,7 +8,7 @@ import {CreditConfirmationRegistry} from "../../src/CreditConfirmationRegistry.s
 import {IConsortium} from "../../src/interfaces/IConsortium.sol";
 import {IGuaranteeRegistry} from "../../src/interfaces/IGuaranteeRegistry.sol";
 import {ICreditConfirmationRegistry} from "../../src/interfaces/ICreditConfirmationRegistry.sol";
-import {ApplicantType} from "../../src/interfaces/Types.sol";
+import {IEgpTypes} from "../../src/interfaces/Types.sol";
 
 /// @notice A small consortium every suite starts from: CGD admin, one e-GP gateway, two active banks
 /// (Bangkok Bank 002 with two signers, Kasikornbank 004), one suspended bank (Krungthai 006), two
@@ -73,7 +73,7 @@ abstract contract Fixture is Test {
             projectNumber: PROJECT,
             contractNumber: "CGD-2569/0042",
             applicantCommitment: keccak256("applicant commitment"),
-            applicantType: ApplicantType.Juristic,
+            applicantType: IEgpTypes.ApplicantType.Juristic,
             documentHash: sha256("signed guarantee document")
         });
     }
@@ -88,7 +88,7 @@ abstract contract Fixture is Test {
             bankRef: bankRef,
             certifyingOffice: "HEAD OFFICE",
             supplierCommitment: keccak256("supplier commitment"),
-            supplierType: ApplicantType.Juristic,
+            supplierType: IEgpTypes.ApplicantType.Juristic,
             creditLine: 500_000_000,
             asOfDate: START,
             validUntil: 0,

@@ -90,6 +90,7 @@ abstract contract Test {
         if (value == 0) return "0";
         bytes memory digits;
         while (value != 0) {
+            // forge-lint: disable-next-line(unsafe-typecast)
             digits = abi.encodePacked(bytes1(uint8(48 + value % 10)), digits);
             value /= 10;
         }

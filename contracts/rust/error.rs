@@ -1,0 +1,89 @@
+//! The crate's error type.
+
+use std::path::PathBuf;
+
+use crate::revert::ContractRevert;
+use crate::thai_id::{PepperError, ThaiIdError};
+
+/// Everything that can go wrong in the contract layer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No Solidity compiler where we looked.
+    #[error("no Solidity compiler at {}: run scripts/bootstrap (or set SOLC to a solc {} binary)", path.display(), crate::compile::SOLC_VERSION)]
+    CompilerMissing {
+        /// Where the compiler was expected.
+        path: PathBuf,
+    },
+    /// OpenZeppelin's sources are not installed.
+    #[error("OpenZeppelin contracts not found at {}: run scripts/bootstrap", path.display())]
+    OpenZeppelinMissing {
+        /// Where they were expected.
+        path: PathBuf,
+    },
+    /// The compiler could not be run or its output not read.
+    #[error("running the Solidity compiler failed: {0}")]
+    Compiler(#[from] foundry_compilers::error::SolcError),
+    /// The sources did not compile.
+    #[error("the Solidity sources did not compile:\n{diagnostics}")]
+    Compilation {
+        /// The compiler's diagnostics.
+        diagnostics: String,
+    },
+    /// A contract we need was not in the compiler's output.
+    #[error("the compiler produced no artifact for contract {name}")]
+    ContractMissing {
+        /// The contract's name.
+        name: &'static str,
+    },
+    /// Reading or writing an artifact file failed.
+    #[error("cannot access artifact {}: {source}", path.display())]
+    ArtifactIo {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// An artifact file is not the JSON we write.
+    #[error("artifact {} is not valid JSON: {source}", path.display())]
+    ArtifactJson {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        source: serde_json::Error,
+    },
+    /// A bank code is not 3 digits between 001 and 999.
+    #[error("invalid bank code {value:?}: expected 3 digits from 001 to 999")]
+    InvalidBankCode {
+        /// The value given.
+        value: String,
+    },
+    /// An amount is not a non-negative baht amount with at most two decimals.
+    #[error("invalid amount {value:?}: expected baht such as 1,234,567.89")]
+    InvalidAmount {
+        /// The value given.
+        value: String,
+    },
+    /// A code (agency, project, branch, reason) is not 1 to 32 printable ASCII characters.
+    #[error("invalid code {value:?}: expected 1 to 32 printable ASCII characters")]
+    InvalidCode {
+        /// The value given.
+        value: String,
+    },
+    /// A value does not name a variant of a contract enum.
+    #[error("{value:?} is not a {kind}")]
+    UnknownEnumValue {
+        /// The Solidity enum.
+        kind: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// A Thai id failed validation. The id itself is never part of the message.
+    #[error("invalid Thai id: {0}")]
+    InvalidThaiId(#[from] ThaiIdError),
+    /// The pepper for id commitments was refused.
+    #[error("invalid pepper: {0}")]
+    InvalidPepper(#[from] PepperError),
+    /// A contract call reverted with one of our contracts' errors.
+    #[error("{0}")]
+    Reverted(#[from] ContractRevert),
+}
