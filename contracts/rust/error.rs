@@ -85,5 +85,11 @@ pub enum Error {
     InvalidPepper(#[from] PepperError),
     /// A contract call reverted with one of our contracts' errors.
     #[error("{0}")]
-    Reverted(#[from] ContractRevert),
+    Reverted(Box<ContractRevert>),
+}
+
+impl From<ContractRevert> for Error {
+    fn from(revert: ContractRevert) -> Self {
+        Self::Reverted(Box::new(revert))
+    }
 }

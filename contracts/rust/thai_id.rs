@@ -269,7 +269,7 @@ mod tests {
     fn synthetic_ids_are_valid() {
         let id = ThaiId::from_first_twelve([0, 1, 0, 5, 5, 6, 4, 0, 1, 2, 3, 4]).unwrap();
         assert!(id.is_juristic());
-        assert_eq!("0105564012347".parse::<ThaiId>(), Ok(id.clone()));
+        assert_eq!("0105564012347".parse::<ThaiId>(), Ok(id));
         assert_eq!(
             ThaiId::from_first_twelve([0, 1, 0, 5, 5, 6, 4, 0, 1, 2, 3, 10]),
             Err(ThaiIdError::NotADigit { position: 12 })

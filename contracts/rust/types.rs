@@ -383,7 +383,7 @@ impl fmt::Display for Satang {
         let whole = (self.0 / 100).to_string();
         let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
         for (index, ch) in whole.chars().enumerate() {
-            if index > 0 && (whole.len() - index) % 3 == 0 {
+            if index > 0 && (whole.len() - index).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(ch);

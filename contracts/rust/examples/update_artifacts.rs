@@ -1,7 +1,7 @@
 //! Recompiles `contracts/src` and rewrites the committed artifacts in `contracts/artifacts/`.
 //! Run it after changing a contract: `cargo run -p egp-contracts --example update-artifacts`.
 #![allow(
-    clippy::print_stdout,
+    clippy::disallowed_macros,
     reason = "a developer command that reports what it wrote"
 )]
 
