@@ -7,8 +7,7 @@ use alloy::json_abi::JsonAbi;
 use alloy::primitives::Bytes;
 use foundry_compilers::artifacts::remappings::Remapping;
 use foundry_compilers::artifacts::{
-    BytecodeHash, EvmVersion, Optimizer, Settings, SettingsMetadata,
-    output_selection::OutputSelection,
+    BytecodeHash, EvmVersion, Optimizer, Settings, SettingsMetadata, output_selection::OutputSelection,
 };
 use foundry_compilers::solc::{Solc, SolcCompiler, SolcSettings};
 use foundry_compilers::{Artifact, ConfigurableArtifacts, ProjectBuilder, ProjectPathsConfig};
@@ -21,11 +20,7 @@ use crate::{Error, Result};
 pub const SOLC_VERSION: &str = "0.8.37";
 
 /// The contracts egp-chain deploys, in deployment order.
-pub const DEPLOYED_CONTRACTS: [&str; 3] = [
-    "Consortium",
-    "GuaranteeRegistry",
-    "CreditConfirmationRegistry",
-];
+pub const DEPLOYED_CONTRACTS: [&str; 3] = ["Consortium", "GuaranteeRegistry", "CreditConfirmationRegistry"];
 
 /// solc 0.8.37 warns (6335) that `at` will become a keyword, in OpenZeppelin's sources.
 const IGNORED_WARNINGS: [u64; 1] = [6335];
@@ -75,11 +70,7 @@ pub struct CompiledContract {
 /// depends on the sources only and committed artifacts can be compared byte for byte).
 fn settings() -> Settings {
     let mut settings = Settings::new(OutputSelection::default_output_selection());
-    settings.optimizer = Optimizer {
-        enabled: Some(true),
-        runs: Some(200),
-        details: None,
-    };
+    settings.optimizer = Optimizer { enabled: Some(true), runs: Some(200), details: None };
     settings.evm_version = Some(EvmVersion::Cancun);
     settings.metadata = Some(SettingsMetadata::new(BytecodeHash::None, false));
     settings
@@ -90,24 +81,13 @@ pub fn compile(root: &Path, toolchain: &Toolchain) -> Result<Vec<CompiledContrac
     let solc = Solc::new(&toolchain.solc)?;
     // `0.8.37+commit.f401782d`: the platform suffix differs between native solc and solcjs builds
     // of the same compiler, so it is left out.
-    let commit = solc
-        .version
-        .build
-        .as_str()
-        .split('.')
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(".");
+    let commit = solc.version.build.as_str().split('.').take(2).collect::<Vec<_>>().join(".");
     let compiler_version = format!(
         "{}.{}.{}{}",
         solc.version.major,
         solc.version.minor,
         solc.version.patch,
-        if commit.is_empty() {
-            String::new()
-        } else {
-            format!("+{commit}")
-        }
+        if commit.is_empty() { String::new() } else { format!("+{commit}") }
     );
     let paths = ProjectPathsConfig::builder()
         .root(root)
@@ -120,10 +100,7 @@ pub fn compile(root: &Path, toolchain: &Toolchain) -> Result<Vec<CompiledContrac
         .build_with_root(root);
     let project = ProjectBuilder::<SolcCompiler, ConfigurableArtifacts>::default()
         .paths(paths)
-        .settings(SolcSettings {
-            settings: settings(),
-            ..Default::default()
-        })
+        .settings(SolcSettings { settings: settings(), ..Default::default() })
         .ignore_error_codes(IGNORED_WARNINGS)
         .offline()
         .ephemeral()
@@ -132,28 +109,16 @@ pub fn compile(root: &Path, toolchain: &Toolchain) -> Result<Vec<CompiledContrac
         .map_err(Error::Compiler)?;
     let output = project.compile()?;
     if output.has_compiler_errors() {
-        return Err(Error::Compilation {
-            diagnostics: output.to_string(),
-        });
+        return Err(Error::Compilation { diagnostics: output.to_string() });
     }
     DEPLOYED_CONTRACTS
         .iter()
         .map(|&name| {
-            let artifact = output
-                .find_first(name)
-                .ok_or(Error::ContractMissing { name })?;
-            let abi = artifact
-                .get_abi()
-                .ok_or(Error::ContractMissing { name })?
-                .into_owned();
-            let bytecode = artifact
-                .get_bytecode_bytes()
-                .ok_or(Error::ContractMissing { name })?
-                .into_owned();
-            let deployed_bytecode = artifact
-                .get_deployed_bytecode_bytes()
-                .ok_or(Error::ContractMissing { name })?
-                .into_owned();
+            let artifact = output.find_first(name).ok_or(Error::ContractMissing { name })?;
+            let abi = artifact.get_abi().ok_or(Error::ContractMissing { name })?.into_owned();
+            let bytecode = artifact.get_bytecode_bytes().ok_or(Error::ContractMissing { name })?.into_owned();
+            let deployed_bytecode =
+                artifact.get_deployed_bytecode_bytes().ok_or(Error::ContractMissing { name })?.into_owned();
             Ok(CompiledContract {
                 contract_name: name.to_owned(),
                 compiler_version: compiler_version.clone(),
@@ -167,18 +132,13 @@ pub fn compile(root: &Path, toolchain: &Toolchain) -> Result<Vec<CompiledContrac
 
 /// Where the committed artifact of `name` lives: `contracts/artifacts/<name>.json`.
 pub fn artifact_path(name: &str) -> PathBuf {
-    contracts_root()
-        .join("artifacts")
-        .join(format!("{name}.json"))
+    contracts_root().join("artifacts").join(format!("{name}.json"))
 }
 
 /// Reads a committed artifact.
 pub fn read_artifact(name: &str) -> Result<CompiledContract> {
     let path = artifact_path(name);
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::ArtifactIo {
-        path: path.clone(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::ArtifactIo { path: path.clone(), source })?;
     serde_json::from_str(&text).map_err(|source| Error::ArtifactJson { path, source })
 }
 
@@ -187,9 +147,6 @@ pub fn write_artifact(contract: &CompiledContract) -> Result<PathBuf> {
     let path = artifact_path(&contract.contract_name);
     let mut text = serde_json::to_string_pretty(contract).expect("artifacts serialise");
     text.push('\n');
-    std::fs::write(&path, text).map_err(|source| Error::ArtifactIo {
-        path: path.clone(),
-        source,
-    })?;
+    std::fs::write(&path, text).map_err(|source| Error::ArtifactIo { path: path.clone(), source })?;
     Ok(path)
 }

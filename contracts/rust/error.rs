@@ -83,6 +83,33 @@ pub enum Error {
     /// The pepper for id commitments was refused.
     #[error("invalid pepper: {0}")]
     InvalidPepper(#[from] PepperError),
+    /// The deployment manifest could not be read or written.
+    #[error("cannot access deployment manifest {}: {source}", path.display())]
+    ManifestIo {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The deployment manifest is not valid.
+    #[error("deployment manifest {} is not valid: {source}", path.display())]
+    ManifestJson {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        source: serde_json::Error,
+    },
+    /// A creation transaction was mined but created nothing.
+    #[error("deploying {contract} failed in transaction {transaction}")]
+    DeploymentFailed {
+        /// The contract's name.
+        contract: String,
+        /// The creation transaction.
+        transaction: alloy::primitives::TxHash,
+    },
+    /// The node answered with an error, or could not be reached.
+    #[error("the node failed: {0}")]
+    Rpc(String),
     /// A contract call reverted with one of our contracts' errors.
     #[error("{0}")]
     Reverted(Box<ContractRevert>),
@@ -91,5 +118,20 @@ pub enum Error {
 impl From<ContractRevert> for Error {
     fn from(revert: ContractRevert) -> Self {
         Self::Reverted(Box::new(revert))
+    }
+}
+
+impl Error {
+    /// Wraps an RPC failure.
+    pub(crate) fn rpc(error: alloy::transports::TransportError) -> Self {
+        Self::Rpc(error.to_string())
+    }
+
+    /// Wraps a failed contract call or deployment, decoding our custom errors.
+    pub(crate) fn deploy(error: alloy::contract::Error) -> Self {
+        match ContractRevert::from_contract_error(&error) {
+            Some(revert) => revert.into(),
+            None => Self::Rpc(error.to_string()),
+        }
     }
 }

@@ -10,8 +10,7 @@ use crate::bindings::consortium::Consortium::ConsortiumErrors;
 use crate::bindings::credit_confirmation_registry::CreditConfirmationRegistry::CreditConfirmationRegistryErrors;
 use crate::bindings::guarantee_registry::GuaranteeRegistry::GuaranteeRegistryErrors;
 use crate::types::{
-    Code, ConfirmationStatus, ExpiryType, GuaranteeAction, GuaranteeStatus, IssuerStatus, Purpose,
-    Satang,
+    Code, ConfirmationStatus, ExpiryType, GuaranteeAction, GuaranteeStatus, IssuerStatus, Purpose, Satang,
 };
 
 /// A decoded custom error from one of egp-chain's contracts.
@@ -36,9 +35,7 @@ impl ContractRevert {
         if let Ok(error) = GuaranteeRegistryErrors::abi_decode(data) {
             return Some(Self::Guarantee(error));
         }
-        CreditConfirmationRegistryErrors::abi_decode(data)
-            .ok()
-            .map(Self::Confirmation)
+        CreditConfirmationRegistryErrors::abi_decode(data).ok().map(Self::Confirmation)
     }
 
     /// Decodes the revert data a failed call or transaction carries, if it is ours.
@@ -57,15 +54,11 @@ fn code(word: B256) -> String {
 }
 
 fn guarantee_status(value: u8) -> String {
-    GuaranteeStatus::try_from(value)
-        .map_or_else(|_| format!("in unknown status {value}"), |s| s.to_string())
+    GuaranteeStatus::try_from(value).map_or_else(|_| format!("in unknown status {value}"), |s| s.to_string())
 }
 
 fn expiry_type(value: u8) -> String {
-    ExpiryType::try_from(value).map_or_else(
-        |_| format!("unknown expiry type {value}"),
-        |t| t.to_string(),
-    )
+    ExpiryType::try_from(value).map_or_else(|_| format!("unknown expiry type {value}"), |t| t.to_string())
 }
 
 fn bank(code: u16) -> String {
@@ -82,10 +75,7 @@ fn date(timestamp: u64) -> String {
 
 /// "Active", "Active or Claimed", "Active, Claimed or ExtendOrPay".
 fn status_list(mask: u16) -> String {
-    let names: Vec<String> = GuaranteeStatus::from_mask(mask)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let names: Vec<String> = GuaranteeStatus::from_mask(mask).iter().map(ToString::to_string).collect();
     match names.as_slice() {
         [] => "no status".to_owned(),
         [only] => only.clone(),
@@ -104,52 +94,29 @@ fn consortium_message(error: &ConsortiumErrors) -> String {
             format!("no issuer is admitted under bank code {}", bank(e.bankCode))
         }
         E::IssuerNotInStatus(e) => {
-            let actual = IssuerStatus::try_from(e.actual)
-                .map_or_else(|_| e.actual.to_string(), |s| s.to_string());
-            let required = IssuerStatus::try_from(e.required)
-                .map_or_else(|_| e.required.to_string(), |s| s.to_string());
-            format!(
-                "bank {} is {actual}; this needs it {required}",
-                bank(e.bankCode)
-            )
+            let actual = IssuerStatus::try_from(e.actual).map_or_else(|_| e.actual.to_string(), |s| s.to_string());
+            let required =
+                IssuerStatus::try_from(e.required).map_or_else(|_| e.required.to_string(), |s| s.to_string());
+            format!("bank {} is {actual}; this needs it {required}", bank(e.bankCode))
         }
         E::SignerAlreadyAssigned(e) => {
-            format!(
-                "address {} already signs for bank {}",
-                e.signer,
-                bank(e.bankCode)
-            )
+            format!("address {} already signs for bank {}", e.signer, bank(e.bankCode))
         }
-        E::SignerNotOfIssuer(e) => format!(
-            "address {} does not sign for bank {}",
-            e.signer,
-            bank(e.bankCode)
-        ),
-        E::NotIssuerSigner(e) => format!(
-            "address {} does not sign for any bank in the consortium",
-            e.caller
-        ),
+        E::SignerNotOfIssuer(e) => format!("address {} does not sign for bank {}", e.signer, bank(e.bankCode)),
+        E::NotIssuerSigner(e) => format!("address {} does not sign for any bank in the consortium", e.caller),
         E::AgencyAlreadyRegistered(e) => {
             format!("agency {} is already registered", code(e.agencyCode))
         }
-        E::AgencyUnknown(e) => format!(
-            "agency {} is not registered in the consortium",
-            code(e.agencyCode)
-        ),
+        E::AgencyUnknown(e) => format!("agency {} is not registered in the consortium", code(e.agencyCode)),
         E::GatewayAlreadyAuthorised(e) => {
             format!("address {} is already an e-GP gateway", e.gateway)
         }
         E::NotGateway(e) => format!("address {} is not an authorised e-GP gateway", e.caller),
         E::RequiredFieldEmpty(e) => format!("{} must not be empty", code(e.field)),
         E::AccessControlUnauthorizedAccount(e) => {
-            format!(
-                "address {} is not the consortium admin (role {})",
-                e.account, e.neededRole
-            )
+            format!("address {} is not the consortium admin (role {})", e.account, e.neededRole)
         }
-        E::AccessControlBadConfirmation(_) => {
-            "a role can only be renounced by its holder".to_owned()
-        }
+        E::AccessControlBadConfirmation(_) => "a role can only be renounced by its holder".to_owned(),
     }
 }
 
@@ -157,23 +124,13 @@ fn guarantee_message(error: &GuaranteeRegistryErrors) -> String {
     use GuaranteeRegistryErrors as E;
     match error {
         E::GuaranteeAlreadyExists(e) => {
-            format!(
-                "guarantee {} already exists: this bank has used that bank reference before",
-                e.id
-            )
+            format!("guarantee {} already exists: this bank has used that bank reference before", e.id)
         }
         E::GuaranteeNotFound(e) => format!("guarantee {} does not exist", e.id),
         E::GuaranteeNotInState(e) => {
-            let action = GuaranteeAction::try_from(e.action).map_or_else(
-                |_| format!("action {}", e.action),
-                |a| a.describe().to_owned(),
-            );
-            format!(
-                "guarantee {} is {}; {action} needs {}",
-                e.id,
-                guarantee_status(e.actual),
-                status_list(e.allowed)
-            )
+            let action = GuaranteeAction::try_from(e.action)
+                .map_or_else(|_| format!("action {}", e.action), |a| a.describe().to_owned());
+            format!("guarantee {} is {}; {action} needs {}", e.id, guarantee_status(e.actual), status_list(e.allowed))
         }
         E::NotIssuingBank(e) => format!(
             "guarantee {} belongs to bank {}; the signer acts for bank {}",
@@ -181,16 +138,10 @@ fn guarantee_message(error: &GuaranteeRegistryErrors) -> String {
             bank(e.issuingBank),
             bank(e.callerBank)
         ),
-        E::NotBeneficiary(e) => format!(
-            "guarantee {} is in favour of agency {}, not agency {}",
-            e.id,
-            code(e.beneficiary),
-            code(e.named)
-        ),
-        E::InvalidBankRef(e) => format!(
-            "a bank reference must be 1 to 35 bytes, this one has {}",
-            e.length
-        ),
+        E::NotBeneficiary(e) => {
+            format!("guarantee {} is in favour of agency {}, not agency {}", e.id, code(e.beneficiary), code(e.named))
+        }
+        E::InvalidBankRef(e) => format!("a bank reference must be 1 to 35 bytes, this one has {}", e.length),
         E::ZeroAmount(_) => "the amount must be greater than zero".to_owned(),
         E::ReductionNotPartial(e) => format!(
             "guarantee {}: a reduction of {} must be less than the outstanding {}; release it instead",
@@ -198,12 +149,9 @@ fn guarantee_message(error: &GuaranteeRegistryErrors) -> String {
             satang(e.reduceBy),
             satang(e.outstanding)
         ),
-        E::AmountExceedsOutstanding(e) => format!(
-            "guarantee {}: {} exceeds the outstanding {}",
-            e.id,
-            satang(e.amount),
-            satang(e.outstanding)
-        ),
+        E::AmountExceedsOutstanding(e) => {
+            format!("guarantee {}: {} exceeds the outstanding {}", e.id, satang(e.amount), satang(e.outstanding))
+        }
         E::PaymentExceedsClaim(e) => format!(
             "guarantee {}: a payment of {} exceeds the claim of {}",
             e.id,
@@ -229,29 +177,18 @@ fn guarantee_message(error: &GuaranteeRegistryErrors) -> String {
             date(e.expiryDate),
             date(e.timestamp)
         ),
-        E::InvalidExtension(e) => format!(
-            "guarantee {}: the new expiry {} must be at least {}",
-            e.id,
-            date(e.expiryDate),
-            date(e.minimum)
-        ),
-        E::NoFixedExpiry(e) => {
-            format!(
-                "guarantee {} has expiry type {}, not a fixed date",
-                e.id,
-                expiry_type(e.expiryType)
-            )
+        E::InvalidExtension(e) => {
+            format!("guarantee {}: the new expiry {} must be at least {}", e.id, date(e.expiryDate), date(e.minimum))
         }
-        E::NotYetExpired(e) => format!(
-            "guarantee {} expires at {}; it is only {}",
-            e.id,
-            date(e.expiryDate),
-            date(e.timestamp)
-        ),
-        E::AmendmentAlreadyPending(e) => format!(
-            "guarantee {} has amendment {} pending; the agency must answer it first",
-            e.id, e.sequence
-        ),
+        E::NoFixedExpiry(e) => {
+            format!("guarantee {} has expiry type {}, not a fixed date", e.id, expiry_type(e.expiryType))
+        }
+        E::NotYetExpired(e) => {
+            format!("guarantee {} expires at {}; it is only {}", e.id, date(e.expiryDate), date(e.timestamp))
+        }
+        E::AmendmentAlreadyPending(e) => {
+            format!("guarantee {} has amendment {} pending; the agency must answer it first", e.id, e.sequence)
+        }
         E::NoPendingAmendment(e) => format!("guarantee {} has no pending amendment", e.id),
         E::InvalidReplacement(e) => format!(
             "guarantee {} cannot be replaced by {}: a guarantee cannot replace itself, and a replacement replaces \
@@ -259,15 +196,9 @@ fn guarantee_message(error: &GuaranteeRegistryErrors) -> String {
             e.id, e.replacementId
         ),
         E::NotAdmin(e) => format!("address {} is not the consortium admin", e.caller),
-        E::NoDiscrepancies(e) => format!(
-            "guarantee {}: a claim rejection must list at least one discrepancy",
-            e.id
-        ),
+        E::NoDiscrepancies(e) => format!("guarantee {}: a claim rejection must list at least one discrepancy", e.id),
         E::RequiredFieldEmpty(e) => format!("{} must not be empty", code(e.field)),
-        E::AgencyUnknown(e) => format!(
-            "agency {} is not registered in the consortium",
-            code(e.agencyCode)
-        ),
+        E::AgencyUnknown(e) => format!("agency {} is not registered in the consortium", code(e.agencyCode)),
         E::NotGateway(e) => format!("address {} is not an authorised e-GP gateway", e.caller),
     }
 }
@@ -275,22 +206,16 @@ fn guarantee_message(error: &GuaranteeRegistryErrors) -> String {
 fn confirmation_message(error: &CreditConfirmationRegistryErrors) -> String {
     use CreditConfirmationRegistryErrors as E;
     let status = |value: u8| {
-        ConfirmationStatus::try_from(value)
-            .map_or_else(|_| format!("in unknown status {value}"), |s| s.to_string())
+        ConfirmationStatus::try_from(value).map_or_else(|_| format!("in unknown status {value}"), |s| s.to_string())
     };
     match error {
         E::ConfirmationAlreadyExists(e) => {
-            format!(
-                "credit confirmation {} already exists: this bank has used that bank reference before",
-                e.id
-            )
+            format!("credit confirmation {} already exists: this bank has used that bank reference before", e.id)
         }
         E::ConfirmationNotFound(e) => format!("credit confirmation {} does not exist", e.id),
-        E::ConfirmationNotValid(e) => format!(
-            "credit confirmation {} is {}; this needs it Valid",
-            e.id,
-            status(e.actual)
-        ),
+        E::ConfirmationNotValid(e) => {
+            format!("credit confirmation {} is {}; this needs it Valid", e.id, status(e.actual))
+        }
         E::NotConfirmingBank(e) => format!(
             "credit confirmation {} belongs to bank {}; the signer acts for bank {}",
             e.id,
@@ -298,20 +223,14 @@ fn confirmation_message(error: &CreditConfirmationRegistryErrors) -> String {
             bank(e.callerBank)
         ),
         E::InvalidConfirmationRef(e) => {
-            format!(
-                "a bank reference must be 1 to 35 bytes, this one has {}",
-                e.length
-            )
+            format!("a bank reference must be 1 to 35 bytes, this one has {}", e.length)
         }
         E::ZeroCreditLine(_) => "the credit line must be greater than zero".to_owned(),
-        E::InvalidValidity(e) => format!(
-            "valid-until {} must be after the issue time {}",
-            date(e.validUntil),
-            date(e.issuedAt)
-        ),
+        E::InvalidValidity(e) => {
+            format!("valid-until {} must be after the issue time {}", date(e.validUntil), date(e.issuedAt))
+        }
         E::InvalidPurpose(e) => {
-            let purpose = Purpose::try_from(e.purpose)
-                .map_or_else(|_| e.purpose.to_string(), |p| p.to_string());
+            let purpose = Purpose::try_from(e.purpose).map_or_else(|_| e.purpose.to_string(), |p| p.to_string());
             format!(
                 "purpose {purpose} with project {} and budget {}: PROJECT needs both, REGISTRATION neither",
                 code(e.projectNumber),
@@ -325,10 +244,7 @@ fn confirmation_message(error: &CreditConfirmationRegistryErrors) -> String {
             date(e.timestamp)
         ),
         E::SupplierMismatch(e) => {
-            format!(
-                "credit confirmation {}: a replacement must be for the same supplier",
-                e.id
-            )
+            format!("credit confirmation {}: a replacement must be for the same supplier", e.id)
         }
         E::RequiredFieldEmpty(e) => format!("{} must not be empty", code(e.field)),
     }

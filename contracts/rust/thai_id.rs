@@ -23,9 +23,7 @@ pub enum ThaiIdError {
         found: usize,
     },
     /// A character other than a digit, space or dash.
-    #[error(
-        "a Thai id holds only digits (spaces and dashes allowed), found another character at position {position}"
-    )]
+    #[error("a Thai id holds only digits (spaces and dashes allowed), found another character at position {position}")]
     NotADigit {
         /// 1-based position in the input.
         position: usize,
@@ -42,20 +40,15 @@ pub struct ThaiId([u8; 13]);
 impl ThaiId {
     /// The check digit for the first twelve digits: `(11 − Σ d[i]·(14−i) mod 11) mod 10`.
     pub fn check_digit(first_twelve: &[u8; 12]) -> u8 {
-        let sum: u32 = first_twelve
-            .iter()
-            .zip((2..=13u32).rev())
-            .map(|(&digit, weight)| u32::from(digit) * weight)
-            .sum();
+        let sum: u32 =
+            first_twelve.iter().zip((2..=13u32).rev()).map(|(&digit, weight)| u32::from(digit) * weight).sum();
         ((11 - sum % 11) % 10) as u8
     }
 
     /// Builds an id from twelve digits, appending the correct check digit (for synthetic data).
     pub fn from_first_twelve(first_twelve: [u8; 12]) -> Result<Self, ThaiIdError> {
         if let Some(position) = first_twelve.iter().position(|&d| d > 9) {
-            return Err(ThaiIdError::NotADigit {
-                position: position + 1,
-            });
+            return Err(ThaiIdError::NotADigit { position: position + 1 });
         }
         let mut digits = [0u8; 13];
         digits[..12].copy_from_slice(&first_twelve);
@@ -70,8 +63,7 @@ impl ThaiId {
 
     /// The on-chain commitment: HMAC-SHA256(pepper, the 13 ASCII digits).
     pub fn commit(&self, pepper: &Pepper) -> B256 {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&pepper.0).expect("HMAC accepts keys of any length");
+        let mut mac = Hmac::<Sha256>::new_from_slice(&pepper.0).expect("HMAC accepts keys of any length");
         mac.update(&self.0.map(|d| b'0' + d));
         B256::from_slice(&mac.finalize().into_bytes())
     }
@@ -93,9 +85,7 @@ impl FromStr for ThaiId {
                     count += 1;
                 }
                 _ => {
-                    return Err(ThaiIdError::NotADigit {
-                        position: index + 1,
-                    });
+                    return Err(ThaiIdError::NotADigit { position: index + 1 });
                 }
             }
         }
@@ -145,18 +135,14 @@ impl Pepper {
     pub fn new(bytes: impl Into<Vec<u8>>) -> Result<Self, PepperError> {
         let bytes = bytes.into();
         if bytes.len() < Self::MIN_LEN {
-            return Err(PepperError::TooShort {
-                minimum: Self::MIN_LEN,
-                found: bytes.len(),
-            });
+            return Err(PepperError::TooShort { minimum: Self::MIN_LEN, found: bytes.len() });
         }
         Ok(Self(bytes))
     }
 
     /// A pepper from hex (with or without `0x`), as configuration holds it.
     pub fn from_hex(text: &str) -> Result<Self, PepperError> {
-        let bytes =
-            hex::decode(text.trim().trim_start_matches("0x")).map_err(|_| PepperError::NotHex)?;
+        let bytes = hex::decode(text.trim().trim_start_matches("0x")).map_err(|_| PepperError::NotHex)?;
         Self::new(bytes)
     }
 }
@@ -184,10 +170,7 @@ mod tests {
     #[test]
     fn check_digit_matches_the_domain_worked_example() {
         // 1112034563562: sum 207, 207 mod 11 = 9, 11 − 9 = 2.
-        assert_eq!(
-            ThaiId::check_digit(&[1, 1, 1, 2, 0, 3, 4, 5, 6, 3, 5, 6]),
-            2
-        );
+        assert_eq!(ThaiId::check_digit(&[1, 1, 1, 2, 0, 3, 4, 5, 6, 3, 5, 6]), 2);
     }
 
     /// Position 3 carries weight 11 ≡ 0 (mod 11), so the official algorithm cannot see a change
@@ -206,16 +189,9 @@ mod tests {
                 let corrupted = String::from_utf8(corrupted).unwrap();
                 let result = corrupted.parse::<ThaiId>();
                 if position == 2 {
-                    assert!(
-                        result.is_ok(),
-                        "weight-11 position cannot be checked: {corrupted}"
-                    );
+                    assert!(result.is_ok(), "weight-11 position cannot be checked: {corrupted}");
                 } else {
-                    assert_eq!(
-                        result,
-                        Err(ThaiIdError::CheckDigit),
-                        "corruption accepted: {corrupted}"
-                    );
+                    assert_eq!(result, Err(ThaiIdError::CheckDigit), "corruption accepted: {corrupted}");
                     rejected += 1;
                 }
             }
@@ -225,24 +201,13 @@ mod tests {
 
     #[test]
     fn errors_never_echo_the_id() {
-        for bad in [
-            "1112034563563",
-            "111203456356",
-            "11120345635621",
-            "11120345635x2",
-        ] {
+        for bad in ["1112034563563", "111203456356", "11120345635621", "11120345635x2"] {
             let message = bad.parse::<ThaiId>().unwrap_err().to_string();
             assert!(!message.contains(bad), "{message}");
             assert!(!message.contains("1112034"), "{message}");
         }
-        assert_eq!(
-            "12345".parse::<ThaiId>(),
-            Err(ThaiIdError::WrongLength { found: 5 })
-        );
-        assert_eq!(
-            "11120345635x2".parse::<ThaiId>(),
-            Err(ThaiIdError::NotADigit { position: 12 })
-        );
+        assert_eq!("12345".parse::<ThaiId>(), Err(ThaiIdError::WrongLength { found: 5 }));
+        assert_eq!("11120345635x2".parse::<ThaiId>(), Err(ThaiIdError::NotADigit { position: 12 }));
     }
 
     #[test]
@@ -278,13 +243,7 @@ mod tests {
 
     #[test]
     fn short_peppers_are_refused() {
-        assert_eq!(
-            Pepper::new(vec![1; 15]).unwrap_err(),
-            PepperError::TooShort {
-                minimum: 16,
-                found: 15
-            }
-        );
+        assert_eq!(Pepper::new(vec![1; 15]).unwrap_err(), PepperError::TooShort { minimum: 16, found: 15 });
         assert_eq!(Pepper::from_hex("zz").unwrap_err(), PepperError::NotHex);
         assert!(Pepper::from_hex("0x000102030405060708090a0b0c0d0e0f").is_ok());
     }

@@ -10,17 +10,12 @@ pub fn contracts_root() -> PathBuf {
 
 /// `.tools/` at the workspace root.
 pub fn tools_dir() -> PathBuf {
-    contracts_root()
-        .parent()
-        .expect("contracts/ sits in the workspace")
-        .join(".tools")
+    contracts_root().parent().expect("contracts/ sits in the workspace").join(".tools")
 }
 
 /// `$variable` if set, else `.tools/bin/<name>`. Existence is the caller's to check.
 pub fn tool_path(name: &str, variable: &str) -> PathBuf {
-    std::env::var_os(variable)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| tools_dir().join("bin").join(name))
+    std::env::var_os(variable).map(PathBuf::from).unwrap_or_else(|| tools_dir().join("bin").join(name))
 }
 
 /// The anvil binary: `ANVIL` or `.tools/bin/anvil`.

@@ -139,22 +139,13 @@ impl GuaranteeStatus {
     pub const fn is_terminal(self) -> bool {
         matches!(
             self,
-            Self::Rejected
-                | Self::Cancelled
-                | Self::Released
-                | Self::Expired
-                | Self::PaidOut
-                | Self::Superseded
+            Self::Rejected | Self::Cancelled | Self::Released | Self::Expired | Self::PaidOut | Self::Superseded
         )
     }
 
     /// The statuses whose bits are set in a `GuaranteeNotInState` mask.
     pub fn from_mask(mask: u16) -> Vec<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .filter(|status| mask & (1 << *status as u8) != 0)
-            .collect()
+        Self::ALL.iter().copied().filter(|status| mask & (1 << *status as u8) != 0).collect()
     }
 }
 
@@ -292,13 +283,7 @@ pub struct BankCode(u16);
 impl BankCode {
     /// A code from its number, 1 to 999.
     pub fn new(code: u16) -> Result<Self> {
-        if (1..=999).contains(&code) {
-            Ok(Self(code))
-        } else {
-            Err(Error::InvalidBankCode {
-                value: code.to_string(),
-            })
-        }
+        if (1..=999).contains(&code) { Ok(Self(code)) } else { Err(Error::InvalidBankCode { value: code.to_string() }) }
     }
 
     /// The number as the contracts hold it.
@@ -313,13 +298,9 @@ impl FromStr for BankCode {
     fn from_str(text: &str) -> Result<Self> {
         let text = text.trim();
         if text.len() != 3 || !text.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::InvalidBankCode {
-                value: text.to_owned(),
-            });
+            return Err(Error::InvalidBankCode { value: text.to_owned() });
         }
-        Self::new(text.parse().expect("three digits")).map_err(|_| Error::InvalidBankCode {
-            value: text.to_owned(),
-        })
+        Self::new(text.parse().expect("three digits")).map_err(|_| Error::InvalidBankCode { value: text.to_owned() })
     }
 }
 
@@ -344,17 +325,13 @@ impl fmt::Display for BankCode {
 }
 
 /// An amount of Thai baht in satang (1 THB = 100 satang). Never a float.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
 pub struct Satang(pub u128);
 
 impl Satang {
     /// Parses baht as people write them: `1,234,567.89`, `1234567`, `0.5`.
     pub fn from_baht(text: &str) -> Result<Self> {
-        let invalid = || Error::InvalidAmount {
-            value: text.to_owned(),
-        };
+        let invalid = || Error::InvalidAmount { value: text.to_owned() };
         let cleaned: String = text.trim().trim_end_matches("THB").trim().replace(',', "");
         let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
         if whole.is_empty()
@@ -364,16 +341,9 @@ impl Satang {
             return Err(invalid());
         }
         let whole: u128 = whole.parse().map_err(|_| invalid())?;
-        let fraction: u128 = if fraction.is_empty() {
-            0
-        } else {
-            format!("{fraction:0<2}").parse().map_err(|_| invalid())?
-        };
-        whole
-            .checked_mul(100)
-            .and_then(|s| s.checked_add(fraction))
-            .map(Self)
-            .ok_or_else(invalid)
+        let fraction: u128 =
+            if fraction.is_empty() { 0 } else { format!("{fraction:0<2}").parse().map_err(|_| invalid())? };
+        whole.checked_mul(100).and_then(|s| s.checked_add(fraction)).map(Self).ok_or_else(invalid)
     }
 }
 
@@ -401,13 +371,8 @@ pub struct Code(String);
 impl Code {
     /// A code of 1 to 32 printable ASCII characters.
     pub fn new(text: &str) -> Result<Self> {
-        if text.is_empty()
-            || text.len() > 32
-            || !text.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
-        {
-            return Err(Error::InvalidCode {
-                value: text.to_owned(),
-            });
+        if text.is_empty() || text.len() > 32 || !text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+            return Err(Error::InvalidCode { value: text.to_owned() });
         }
         Ok(Self(text.to_owned()))
     }
@@ -425,13 +390,9 @@ impl Code {
         if end == 0 {
             return Ok(None);
         }
-        let text = std::str::from_utf8(&word[..end]).map_err(|_| Error::InvalidCode {
-            value: word.to_string(),
-        })?;
+        let text = std::str::from_utf8(&word[..end]).map_err(|_| Error::InvalidCode { value: word.to_string() })?;
         if word[end..].iter().any(|&b| b != 0) {
-            return Err(Error::InvalidCode {
-                value: word.to_string(),
-            });
+            return Err(Error::InvalidCode { value: word.to_string() });
         }
         Self::new(text).map(Some)
     }
@@ -487,10 +448,7 @@ mod tests {
 
     #[test]
     fn satang_parse_and_format() {
-        assert_eq!(
-            Satang::from_baht("1,234,567.89").unwrap(),
-            Satang(123_456_789)
-        );
+        assert_eq!(Satang::from_baht("1,234,567.89").unwrap(), Satang(123_456_789));
         assert_eq!(Satang::from_baht("0.5").unwrap(), Satang(50));
         assert_eq!(Satang::from_baht("100 THB").unwrap(), Satang(10_000));
         assert_eq!(Satang(123_456_789).to_string(), "1,234,567.89 THB");
@@ -515,21 +473,13 @@ mod tests {
 
     #[test]
     fn enums_convert_from_u8_and_names() {
-        assert_eq!(
-            GuaranteeStatus::try_from(2).unwrap(),
-            GuaranteeStatus::Active
-        );
-        assert_eq!(
-            "paidout".parse::<GuaranteeStatus>().unwrap(),
-            GuaranteeStatus::PaidOut
-        );
+        assert_eq!(GuaranteeStatus::try_from(2).unwrap(), GuaranteeStatus::Active);
+        assert_eq!("paidout".parse::<GuaranteeStatus>().unwrap(), GuaranteeStatus::PaidOut);
         assert!(GuaranteeStatus::try_from(12).is_err());
         assert_eq!(
             GuaranteeStatus::from_mask((1 << 3) | (1 << 4)),
             vec![GuaranteeStatus::Claimed, GuaranteeStatus::ExtendOrPay]
         );
-        assert!(
-            GuaranteeStatus::Superseded.is_terminal() && !GuaranteeStatus::Suspended.is_terminal()
-        );
+        assert!(GuaranteeStatus::Superseded.is_terminal() && !GuaranteeStatus::Suspended.is_terminal());
     }
 }

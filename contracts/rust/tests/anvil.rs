@@ -8,10 +8,9 @@ use alloy::primitives::{Address, B256, keccak256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::sol_types::SolEvent;
 use egp_contracts::bindings::guarantee_registry::IGuaranteeRegistry::IssueRequest;
-use egp_contracts::bindings::{Consortium, CreditConfirmationRegistry, GuaranteeRegistry};
-use egp_contracts::{
-    ApplicantType, Code, ContractRevert, ExpiryType, GuaranteeStatus, GuaranteeType, Pepper, ThaiId,
-};
+use egp_contracts::bindings::{Consortium, GuaranteeRegistry};
+use egp_contracts::deployment::{self, Deployment, ManifestMismatch};
+use egp_contracts::{ApplicantType, Code, ContractRevert, ExpiryType, GuaranteeStatus, GuaranteeType, Pepper, ThaiId};
 
 struct Chain {
     _anvil: AnvilInstance,
@@ -21,6 +20,7 @@ struct Chain {
     gateway: Address,
     consortium: Address,
     registry: Address,
+    deployment: Deployment,
 }
 
 fn code(text: &str) -> B256 {
@@ -28,46 +28,16 @@ fn code(text: &str) -> B256 {
 }
 
 async fn chain() -> Chain {
-    let anvil = Anvil::at(egp_contracts::tools::anvil())
-        .try_spawn()
-        .expect("scripts/bootstrap installs anvil");
+    let anvil = Anvil::at(egp_contracts::tools::anvil()).try_spawn().expect("scripts/bootstrap installs anvil");
     let wallet: EthereumWallet = anvil.wallet().expect("anvil has dev accounts");
-    let provider = ProviderBuilder::new()
-        .wallet(wallet)
-        .connect_http(anvil.endpoint_url())
-        .erased();
-    let [admin, bank, gateway] = [
-        anvil.addresses()[0],
-        anvil.addresses()[1],
-        anvil.addresses()[2],
-    ];
+    let provider = ProviderBuilder::new().wallet(wallet).connect_http(anvil.endpoint_url()).erased();
+    let [admin, bank, gateway] = [anvil.addresses()[0], anvil.addresses()[1], anvil.addresses()[2]];
 
-    let consortium = Consortium::deploy(provider.clone(), admin).await.unwrap();
-    let registry = GuaranteeRegistry::deploy(provider.clone(), *consortium.address())
-        .await
-        .unwrap();
-    CreditConfirmationRegistry::deploy(provider.clone(), *consortium.address())
-        .await
-        .unwrap();
+    let deployment = deployment::deploy(&provider, admin, admin).await.unwrap();
+    let consortium = Consortium::new(deployment.contracts.consortium.address, provider.clone());
 
-    consortium
-        .admitIssuer(2, 0, "Bangkok Bank".into())
-        .from(admin)
-        .send()
-        .await
-        .unwrap()
-        .watch()
-        .await
-        .unwrap();
-    consortium
-        .addSigner(2, bank)
-        .from(admin)
-        .send()
-        .await
-        .unwrap()
-        .watch()
-        .await
-        .unwrap();
+    consortium.admitIssuer(2, 0, "Bangkok Bank".into()).from(admin).send().await.unwrap().watch().await.unwrap();
+    consortium.addSigner(2, bank).from(admin).send().await.unwrap().watch().await.unwrap();
     consortium
         .registerAgency(code("21009"), "Department of Highways".into())
         .from(admin)
@@ -77,15 +47,7 @@ async fn chain() -> Chain {
         .watch()
         .await
         .unwrap();
-    consortium
-        .authoriseGateway(gateway)
-        .from(admin)
-        .send()
-        .await
-        .unwrap()
-        .watch()
-        .await
-        .unwrap();
+    consortium.authoriseGateway(gateway).from(admin).send().await.unwrap().watch().await.unwrap();
     Chain {
         _anvil: anvil,
         provider,
@@ -93,7 +55,8 @@ async fn chain() -> Chain {
         bank,
         gateway,
         consortium: *consortium.address(),
-        registry: *registry.address(),
+        registry: deployment.contracts.guarantee_registry.address,
+        deployment,
     }
 }
 
@@ -135,11 +98,7 @@ async fn issue_emits_a_decodable_event_within_the_gas_budget() {
         .await
         .unwrap();
     assert!(receipt.status());
-    assert!(
-        receipt.gas_used <= 150_000,
-        "issuing an e-LG used {} gas, the budget is 150,000",
-        receipt.gas_used
-    );
+    assert!(receipt.gas_used <= 150_000, "issuing an e-LG used {} gas, the budget is 150,000", receipt.gas_used);
 
     let log = receipt
         .inner
@@ -154,26 +113,13 @@ async fn issue_emits_a_decodable_event_within_the_gas_budget() {
     assert_eq!(event.agencyCode, code("21009"));
     assert_eq!(event.request.amount, 250_000_000);
     assert_eq!(event.request.applicantCommitment, applicant);
-    assert_eq!(
-        GuaranteeStatus::try_from(event.status).unwrap(),
-        GuaranteeStatus::PendingAcceptance
-    );
+    assert_eq!(GuaranteeStatus::try_from(event.status).unwrap(), GuaranteeStatus::PendingAcceptance);
     assert_eq!(event.actor, chain.bank);
-    assert_eq!(
-        registry
-            .guaranteeId(2, "LG-2569-000001".into())
-            .call()
-            .await
-            .unwrap(),
-        expected_id
-    );
+    assert_eq!(registry.guaranteeId(2, "LG-2569-000001".into()).call().await.unwrap(), expected_id);
 
     let stored = registry.getGuarantee(expected_id).call().await.unwrap();
     assert_eq!(stored.outstanding, 250_000_000);
-    assert_eq!(
-        GuaranteeStatus::try_from(stored.status).unwrap(),
-        GuaranteeStatus::PendingAcceptance
-    );
+    assert_eq!(GuaranteeStatus::try_from(stored.status).unwrap(), GuaranteeStatus::PendingAcceptance);
 }
 
 #[tokio::test]
@@ -193,78 +139,67 @@ async fn reverts_decode_into_sentences() {
     let id = keccak256([&2u16.to_be_bytes()[..], b"LG-2569-000002"].concat());
 
     // Wrong state: a claim on a guarantee the agency has not accepted.
-    let error = registry
-        .claim(id, code("21009"), 1, keccak256("demand"))
-        .from(chain.gateway)
-        .call()
-        .await
-        .unwrap_err();
+    let error = registry.claim(id, code("21009"), 1, keccak256("demand")).from(chain.gateway).call().await.unwrap_err();
     let revert = ContractRevert::from_contract_error(&error).expect("one of our errors");
-    assert_eq!(
-        revert.to_string(),
-        format!("guarantee {id} is PendingAcceptance; claim needs Active")
-    );
+    assert_eq!(revert.to_string(), format!("guarantee {id} is PendingAcceptance; claim needs Active"));
 
     // Wrong actor, bubbled up from the consortium: the admin is not a bank signer.
-    let Err(error) = registry
-        .cancel(id, code("DUPLICATE"))
-        .from(chain.admin)
-        .call()
-        .await
-    else {
+    let Err(error) = registry.cancel(id, code("DUPLICATE")).from(chain.admin).call().await else {
         panic!("the admin cancelled a guarantee");
     };
     let revert = ContractRevert::from_contract_error(&error).unwrap();
-    assert_eq!(
-        revert.to_string(),
-        format!(
-            "address {} does not sign for any bank in the consortium",
-            chain.admin
-        )
-    );
+    assert_eq!(revert.to_string(), format!("address {} does not sign for any bank in the consortium", chain.admin));
 
     // A value problem: the same bank reference twice.
-    let error = registry
-        .issue(request("LG-2569-000002", keccak256("c")))
-        .from(chain.bank)
-        .call()
-        .await
-        .unwrap_err();
+    let error = registry.issue(request("LG-2569-000002", keccak256("c"))).from(chain.bank).call().await.unwrap_err();
     let revert = ContractRevert::from_contract_error(&error).unwrap();
-    assert!(
-        revert
-            .to_string()
-            .starts_with(&format!("guarantee {id} already exists")),
-        "{revert}"
-    );
+    assert!(revert.to_string().starts_with(&format!("guarantee {id} already exists")), "{revert}");
 
     // OpenZeppelin's access control, from the consortium itself.
     let consortium = Consortium::new(chain.consortium, chain.provider.clone());
-    let Err(error) = consortium
-        .authoriseGateway(chain.bank)
-        .from(chain.bank)
-        .call()
-        .await
-    else {
+    let Err(error) = consortium.authoriseGateway(chain.bank).from(chain.bank).call().await else {
         panic!("a bank authorised a gateway");
     };
     let revert = ContractRevert::from_contract_error(&error).unwrap();
-    assert!(
-        revert.to_string().starts_with(&format!(
-            "address {} is not the consortium admin",
-            chain.bank
-        )),
-        "{revert}"
-    );
+    assert!(revert.to_string().starts_with(&format!("address {} is not the consortium admin", chain.bank)), "{revert}");
 
     // Nothing changed on chain.
     let stored = registry.getGuarantee(id).call().await.unwrap();
+    assert_eq!(GuaranteeStatus::try_from(stored.status).unwrap(), GuaranteeStatus::PendingAcceptance);
+    assert_eq!(chain.provider.get_block_number().await.unwrap(), receipt.block_number.unwrap());
+}
+
+#[tokio::test]
+async fn a_manifest_round_trips_and_matches_its_chain() {
+    let chain = chain().await;
+    let manifest = &chain.deployment;
+    assert_eq!(manifest.chain_id, 31337);
+    assert!(manifest.compiler_version.starts_with("0.8.37"));
+    assert_eq!(manifest.start_block(), manifest.contracts.consortium.deployment_block);
+    assert!(manifest.check_on_chain(&chain.provider).await.unwrap().is_empty());
+
+    let path = std::env::temp_dir().join(format!("egp-manifest-{}/deployment.json", std::process::id()));
+    manifest.write(&path).unwrap();
+    assert_eq!(&Deployment::read(&path).unwrap(), manifest);
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+
+    let mut moved = manifest.clone();
+    moved.contracts.credit_confirmation_registry.address = chain.bank;
+    moved.contracts.guarantee_registry.address = manifest.contracts.consortium.address;
     assert_eq!(
-        GuaranteeStatus::try_from(stored.status).unwrap(),
-        GuaranteeStatus::PendingAcceptance
+        moved.check_on_chain(&chain.provider).await.unwrap(),
+        vec![
+            ManifestMismatch::OtherCode {
+                contract: "GuaranteeRegistry",
+                address: manifest.contracts.consortium.address
+            },
+            ManifestMismatch::NoCode { contract: "CreditConfirmationRegistry", address: chain.bank },
+        ]
     );
+    let mut elsewhere = manifest.clone();
+    elsewhere.chain_id = 25600;
     assert_eq!(
-        chain.provider.get_block_number().await.unwrap(),
-        receipt.block_number.unwrap()
+        elsewhere.check_on_chain(&chain.provider).await.unwrap(),
+        vec![ManifestMismatch::ChainId { manifest: 25600, chain: 31337 }]
     );
 }
