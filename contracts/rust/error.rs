@@ -69,6 +69,18 @@ pub enum Error {
         /// The value given.
         value: String,
     },
+    /// A bank reference is empty or longer than 35 bytes.
+    #[error("invalid bank reference {value:?}: expected 1 to 35 bytes")]
+    InvalidBankRef {
+        /// The value given.
+        value: String,
+    },
+    /// A date is not `YYYY-MM-DD`.
+    #[error("invalid date {value:?}: expected YYYY-MM-DD")]
+    InvalidDate {
+        /// The value given.
+        value: String,
+    },
     /// A value does not name a variant of a contract enum.
     #[error("{value:?} is not a {kind}")]
     UnknownEnumValue {

@@ -10,6 +10,7 @@
 
 pub mod bindings;
 pub mod compile;
+pub mod dates;
 pub mod deployment;
 mod error;
 pub mod revert;

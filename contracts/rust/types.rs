@@ -431,6 +431,23 @@ impl fmt::Display for Code {
     }
 }
 
+/// The id of guarantee or credit confirmation `bank_ref` of `bank`, as the registries compute it:
+/// `keccak256(abi.encodePacked(uint16 bankCode, bankRef))`.
+pub fn record_id(bank: BankCode, bank_ref: &str) -> B256 {
+    let mut packed = Vec::with_capacity(2 + bank_ref.len());
+    packed.extend_from_slice(&bank.get().to_be_bytes());
+    packed.extend_from_slice(bank_ref.as_bytes());
+    alloy::primitives::keccak256(packed)
+}
+
+/// A bank reference: 1 to 35 bytes, as the registries require.
+pub fn check_bank_ref(bank_ref: &str) -> Result<()> {
+    if bank_ref.is_empty() || bank_ref.len() > 35 {
+        return Err(Error::InvalidBankRef { value: bank_ref.to_owned() });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,6 +486,14 @@ mod tests {
         assert!(Code::new(&"x".repeat(33)).is_err());
         assert!(Code::new("").is_err());
         assert!(Code::new("กรม").is_err());
+    }
+
+    #[test]
+    fn record_ids_match_the_registries_formula() {
+        let id = record_id(BankCode::new(2).unwrap(), "LG-2569-000001");
+        assert_eq!(id, alloy::primitives::keccak256([&[0u8, 2][..], b"LG-2569-000001"].concat()));
+        assert!(check_bank_ref("").is_err() && check_bank_ref(&"x".repeat(36)).is_err());
+        assert!(check_bank_ref(&"x".repeat(35)).is_ok());
     }
 
     #[test]

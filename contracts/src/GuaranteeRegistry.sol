@@ -71,6 +71,7 @@ contract GuaranteeRegistry is IGuaranteeRegistry {
     /// @inheritdoc IGuaranteeRegistry
     function cancel(bytes32 id, bytes32 reasonCode) external {
         Guarantee storage g = _asIssuingBank(id, Action.Cancel, PENDING);
+        if (reasonCode == bytes32(0)) revert IConsortium.RequiredFieldEmpty("reasonCode");
         g.status = Status.Cancelled;
         emit GuaranteeCancelled(id, reasonCode, Status.Cancelled, msg.sender);
     }
@@ -159,7 +160,8 @@ contract GuaranteeRegistry is IGuaranteeRegistry {
         uint128 newAmount = g.pendingAmount;
         // Payments or reductions since the proposal may have made the new amount too low.
         _checkAmendedAmount(g, id, newAmount);
-        uint128 outstanding = g.outstanding + newAmount - g.amount;
+        // New amount less what was reduced or paid; this order cannot overflow (newAmount > that).
+        uint128 outstanding = newAmount - (g.amount - g.outstanding);
         g.amount = newAmount;
         g.outstanding = outstanding;
         if (g.expiryType == ExpiryType.FIXD) g.expiryDate = g.pendingExpiryDate;
@@ -258,7 +260,9 @@ contract GuaranteeRegistry is IGuaranteeRegistry {
         if (replacement.agencyCode != agencyCode) {
             revert NotBeneficiary(replacementId, replacement.agencyCode, agencyCode);
         }
-        _requireState(replacement, replacementId, Action.Supersede, PENDING | ACTIVE);
+        // Only an accepted replacement: a pending one could still be cancelled or rejected,
+        // leaving the agency with no security at all.
+        _requireState(replacement, replacementId, Action.Supersede, ACTIVE);
         g.status = Status.Superseded;
         g.replacedBy = replacementId;
         replacement.replaces = id;

@@ -244,7 +244,9 @@ interface IGuaranteeRegistry {
         bytes32 indexed id, bytes32 indexed replacementId, Status status, bytes32 agencyCode, address actor
     );
     /// @notice The admin suspended the guarantee (court order or fraud).
-    event GuaranteeSuspended(bytes32 indexed id, bytes32 reasonHash, Status previousStatus, Status status, address actor);
+    event GuaranteeSuspended(
+        bytes32 indexed id, bytes32 reasonHash, Status previousStatus, Status status, address actor
+    );
     /// @notice The admin lifted the suspension; `status` is the status before it.
     event GuaranteeResumed(bytes32 indexed id, bytes32 reasonHash, Status status, address actor);
 
@@ -304,7 +306,7 @@ interface IGuaranteeRegistry {
     function accept(bytes32 id, bytes32 agencyCode) external;
     /// @notice Agency: rejects a pending guarantee.
     function reject(bytes32 id, bytes32 agencyCode, bytes32 reasonCode) external;
-    /// @notice Bank: cancels a guarantee the agency has not accepted yet.
+    /// @notice Bank: cancels a guarantee the agency has not accepted yet, with a reason code.
     function cancel(bytes32 id, bytes32 reasonCode) external;
     /// @notice Bank: proposes new amount, expiry (FIXD; 0 otherwise) and terms.
     function proposeAmendment(bytes32 id, uint128 newAmount, uint64 newExpiryDate, bytes32 termsHash)
@@ -319,7 +321,9 @@ interface IGuaranteeRegistry {
     /// @notice Agency: releases the guarantee in full; obligations ended at `obligationsEndedAt`.
     function release(bytes32 id, bytes32 agencyCode, uint64 obligationsEndedAt) external;
     /// @notice Agency: demands payment of `amount`.
-    function claim(bytes32 id, bytes32 agencyCode, uint128 amount, bytes32 demandHash) external returns (uint16 sequence);
+    function claim(bytes32 id, bytes32 agencyCode, uint128 amount, bytes32 demandHash)
+        external
+        returns (uint16 sequence);
     /// @notice Agency: demands an extension to `requestedExpiryDate`, or else payment of `amount`.
     function claimExtendOrPay(
         bytes32 id,
@@ -338,7 +342,7 @@ interface IGuaranteeRegistry {
     function withdrawClaim(bytes32 id, bytes32 agencyCode) external;
     /// @notice Anyone: marks a guarantee whose fixed expiry has passed, with no open claim, as expired.
     function expire(bytes32 id) external;
-    /// @notice Agency: replaces an active guarantee with `replacementId` (same agency, not yet final).
+    /// @notice Agency: replaces an active guarantee with `replacementId` (same agency, already accepted).
     function supersede(bytes32 id, bytes32 agencyCode, bytes32 replacementId) external;
     /// @notice Admin: freezes the guarantee (court order or fraud).
     function suspend(bytes32 id, bytes32 reasonHash) external;
