@@ -1,0 +1,594 @@
+//! The command line's arguments (clap). Every option can also come from the environment where
+//! noted; secrets only ever come from the environment, a file or a prompt, never from a flag.
+
+use std::path::PathBuf;
+
+use alloy::primitives::{Address, B256};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use egp::read::RecordRef;
+use egp_contracts::{BankCode, Code, GuaranteeType, IssuerKind, Satang};
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    egp_contracts::dates::parse_date(text).map_err(|error| error.to_string())
+}
+
+fn parse_amount(text: &str) -> Result<Satang, String> {
+    Satang::from_baht(text).map_err(|error| error.to_string())
+}
+
+fn parse_code(text: &str) -> Result<Code, String> {
+    Code::new(text).map_err(|error| error.to_string())
+}
+
+fn parse_bank(text: &str) -> Result<BankCode, String> {
+    text.parse().map_err(|error: egp_contracts::Error| error.to_string())
+}
+
+fn parse_record(text: &str) -> Result<RecordRef, String> {
+    text.parse().map_err(|error: egp::Error| error.to_string())
+}
+
+fn parse_guarantee_type(text: &str) -> Result<GuaranteeType, String> {
+    text.parse().map_err(|error: egp_contracts::Error| error.to_string())
+}
+
+/// egp: deploy egp-chain and drive e-LGs and credit confirmations as the consortium admin
+/// (CGD), a bank, or e-GP acting for an agency. Each party signs from its own wallet.
+///
+/// Amounts are baht (1,234,567.89); dates are YYYY-MM-DD, Bangkok time; a guarantee or
+/// confirmation is named by its id (0x…) or as BANK/REFERENCE (002/LG-2569-000001).
+#[derive(Debug, Parser)]
+#[command(name = "egp", version, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// The node's HTTP RPC URL.
+    #[arg(long, env = "EGP_RPC_URL", default_value = "http://127.0.0.1:8545", global = true)]
+    pub(crate) rpc_url: String,
+    /// The deployment manifest (written by `egp deploy`, read by everything else).
+    #[arg(long, env = "EGP_MANIFEST", default_value = "deployment.json", global = true)]
+    pub(crate) manifest: PathBuf,
+    /// Print JSON for machines instead of text.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// Simulate transactions (eth_call and gas estimate) without sending them.
+    #[arg(long, global = true)]
+    pub(crate) dry_run: bool,
+    #[command(flatten)]
+    pub(crate) wallet: WalletArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Where the signing key comes from (one of them, for commands that send transactions).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Wallet")]
+pub(crate) struct WalletArgs {
+    /// An encrypted JSON keystore. Its password comes from --password-file, --password-env,
+    /// EGP_KEYSTORE_PASSWORD, or a prompt.
+    #[arg(long, env = "EGP_KEYSTORE", global = true)]
+    pub(crate) keystore: Option<PathBuf>,
+    /// A file whose first line is the keystore password.
+    #[arg(long, env = "EGP_PASSWORD_FILE", global = true)]
+    pub(crate) password_file: Option<PathBuf>,
+    /// The environment variable holding the keystore password.
+    #[arg(long, value_name = "VAR", global = true)]
+    pub(crate) password_env: Option<String>,
+    /// The environment variable holding a BIP-39 mnemonic.
+    #[arg(long, value_name = "VAR", global = true)]
+    pub(crate) mnemonic_env: Option<String>,
+    /// The account index within the mnemonic.
+    #[arg(long, default_value_t = 0, global = true)]
+    pub(crate) mnemonic_index: u32,
+    /// The environment variable holding a raw hex private key (development only).
+    #[arg(long, value_name = "VAR", global = true)]
+    pub(crate) private_key_env: Option<String>,
+    /// Development: sign as a party of the local consortium: `admin`, `gateway` or a bank code.
+    #[arg(long, value_name = "PARTY", global = true)]
+    pub(crate) local_account: Option<String>,
+    /// The local consortium definition (chain id, mnemonic, parties, agencies).
+    #[arg(long, env = "EGP_CONSORTIUM", global = true)]
+    pub(crate) consortium: Option<PathBuf>,
+}
+
+/// Where the HMAC pepper for 13-digit id commitments comes from.
+#[derive(Debug, Args)]
+pub(crate) struct PepperArgs {
+    /// The environment variable holding the pepper (hex, at least 16 bytes).
+    #[arg(long, value_name = "VAR", default_value = "EGP_PEPPER")]
+    pub(crate) pepper_env: String,
+    /// A file holding the pepper (hex), instead of the environment.
+    #[arg(long)]
+    pub(crate) pepper_file: Option<PathBuf>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Start the local consortium chain (anvil with anvil/consortium.json); Ctrl-C stops it.
+    Chain(ChainArgs),
+    /// Deploy the contracts and write the manifest (nothing changes if already deployed).
+    Deploy(DeployArgs),
+    /// Fill a development chain with realistic demo data (signs as the local parties).
+    Seed(SeedArgs),
+    /// Consortium administration (CGD).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// What an issuing bank does.
+    #[command(subcommand)]
+    Bank(BankCommand),
+    /// What e-GP does for an agency, through its gateway.
+    #[command(subcommand)]
+    Gateway(GatewayCommand),
+    /// Mark a guarantee or confirmation whose time has passed as expired (anyone may).
+    #[command(subcommand)]
+    Expire(ExpireCommand),
+    /// Show what the contracts hold now.
+    #[command(subcommand)]
+    Show(ShowCommand),
+    /// Create a keystore, or show the configured wallet's address.
+    #[command(subcommand)]
+    Wallet(WalletCommand),
+}
+
+/// `egp chain`.
+#[derive(Debug, Args)]
+pub(crate) struct ChainArgs {
+    /// The RPC port (default: the definition's, 8545).
+    #[arg(long)]
+    pub(crate) port: Option<u16>,
+    /// Seconds between blocks (default: mine each transaction at once).
+    #[arg(long)]
+    pub(crate) block_time: Option<u64>,
+    /// Keep the chain's state in this file across restarts.
+    #[arg(long)]
+    pub(crate) state: Option<PathBuf>,
+}
+
+/// `egp deploy`.
+#[derive(Debug, Args)]
+pub(crate) struct DeployArgs {
+    /// The consortium admin (CGD); by default the deployer.
+    #[arg(long)]
+    pub(crate) admin: Option<Address>,
+    /// Also admit the definition's issuers and signers, register its agencies and authorise its
+    /// gateway (the local consortium).
+    #[arg(long)]
+    pub(crate) with_roles: bool,
+    /// Deploy again even if the manifest's contracts are on this chain.
+    #[arg(long)]
+    pub(crate) redeploy: bool,
+}
+
+/// `egp seed`.
+#[derive(Debug, Args)]
+pub(crate) struct SeedArgs {
+    /// How many guarantees.
+    #[arg(long, default_value_t = 200)]
+    pub(crate) guarantees: usize,
+    /// The random seed (same seed, same data).
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+}
+
+/// Consortium administration.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AdminCommand {
+    /// Admit an issuer.
+    AdmitIssuer {
+        /// Its 3-digit bank code.
+        #[arg(long, value_parser = parse_bank)]
+        bank: BankCode,
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// Bank or finance company.
+        #[arg(long, value_enum, default_value_t = KindArg::Bank)]
+        kind: KindArg,
+    },
+    /// Suspend an issuer: its signers can do nothing.
+    SuspendIssuer {
+        /// Its bank code.
+        #[arg(long, value_parser = parse_bank)]
+        bank: BankCode,
+        /// The reason (only its SHA-256 goes on chain).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Resume a suspended issuer.
+    ResumeIssuer {
+        /// Its bank code.
+        #[arg(long, value_parser = parse_bank)]
+        bank: BankCode,
+    },
+    /// Let an address sign for an issuer.
+    AddSigner {
+        /// The issuer's bank code.
+        #[arg(long, value_parser = parse_bank)]
+        bank: BankCode,
+        /// The signer's address.
+        #[arg(long)]
+        address: Address,
+    },
+    /// Stop an address signing for an issuer.
+    RemoveSigner {
+        /// The issuer's bank code.
+        #[arg(long, value_parser = parse_bank)]
+        bank: BankCode,
+        /// The signer's address.
+        #[arg(long)]
+        address: Address,
+    },
+    /// Register a government agency.
+    RegisterAgency {
+        /// Its code (GFMIS department code).
+        #[arg(long, value_parser = parse_code)]
+        code: Code,
+        /// Its name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Authorise an e-GP gateway address.
+    AuthoriseGateway {
+        /// The address.
+        #[arg(long)]
+        address: Address,
+    },
+    /// Revoke an e-GP gateway address.
+    RevokeGateway {
+        /// The address.
+        #[arg(long)]
+        address: Address,
+    },
+    /// Suspend a guarantee (court order or fraud).
+    SuspendGuarantee {
+        /// The guarantee.
+        #[arg(value_parser = parse_record)]
+        guarantee: RecordRef,
+        /// The reason (only its SHA-256 goes on chain).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Resume a suspended guarantee.
+    ResumeGuarantee {
+        /// The guarantee.
+        #[arg(value_parser = parse_record)]
+        guarantee: RecordRef,
+        /// The reason (only its SHA-256 goes on chain).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+/// Issuer kinds on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum KindArg {
+    /// A commercial bank.
+    Bank,
+    /// A finance company licensed for guarantee business.
+    FinanceCompany,
+}
+
+impl From<KindArg> for IssuerKind {
+    fn from(kind: KindArg) -> Self {
+        match kind {
+            KindArg::Bank => Self::Bank,
+            KindArg::FinanceCompany => Self::FinanceCompany,
+        }
+    }
+}
+
+/// A document given as a file (its SHA-256 is used) or directly as a hash.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct DocumentArgs {
+    /// The signed document; its SHA-256 becomes the document hash.
+    #[arg(long)]
+    pub(crate) document: Option<PathBuf>,
+    /// The document's SHA-256, if the file is elsewhere.
+    #[arg(long)]
+    pub(crate) document_hash: Option<B256>,
+}
+
+/// What a bank states when it issues a guarantee.
+#[derive(Debug, Args)]
+pub(crate) struct IssueArgs {
+    /// The bank's reference (1 to 35 bytes), unique for the bank.
+    #[arg(long = "ref")]
+    pub(crate) bank_ref: String,
+    /// The issuing branch's code.
+    #[arg(long, value_parser = parse_code, default_value = "0001")]
+    pub(crate) branch: Code,
+    /// TEND, PERF, APAY, RETN, WARR or OTHR.
+    #[arg(long = "type", value_parser = parse_guarantee_type)]
+    pub(crate) guarantee_type: GuaranteeType,
+    /// The amount in baht.
+    #[arg(long, value_parser = parse_amount)]
+    pub(crate) amount: Satang,
+    /// The date on the document (default: today in Bangkok).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) issue_date: Option<NaiveDate>,
+    /// In force from (default: the issue date).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) effective_date: Option<NaiveDate>,
+    /// Fixed expiry date (FIXD).
+    #[arg(long, value_parser = parse_date, conflicts_with_all = ["open", "condition"])]
+    pub(crate) expiry: Option<NaiveDate>,
+    /// Open-ended (OPEN).
+    #[arg(long)]
+    pub(crate) open: bool,
+    /// Ends on the condition in this file (COND); only its SHA-256 goes on chain.
+    #[arg(long)]
+    pub(crate) condition: Option<PathBuf>,
+    /// The beneficiary agency's code.
+    #[arg(long, value_parser = parse_code)]
+    pub(crate) agency: Code,
+    /// The e-GP project number.
+    #[arg(long, value_parser = parse_code)]
+    pub(crate) project: Code,
+    /// The procurement contract's number (none for bid security).
+    #[arg(long, default_value = "")]
+    pub(crate) contract: String,
+    /// The environment variable holding the applicant's 13-digit id (prompted for, hidden, if
+    /// unset). Only its HMAC commitment leaves this process.
+    #[arg(long, value_name = "VAR", default_value = "EGP_APPLICANT_ID")]
+    pub(crate) applicant_id_env: String,
+    /// Override the applicant type (default: juristic when the id starts with 0).
+    #[arg(long, value_enum)]
+    pub(crate) applicant_type: Option<ApplicantTypeArg>,
+    #[command(flatten)]
+    pub(crate) document: DocumentArgs,
+    #[command(flatten)]
+    pub(crate) pepper: PepperArgs,
+}
+
+/// Applicant types on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ApplicantTypeArg {
+    /// A company.
+    Juristic,
+    /// A person.
+    Individual,
+}
+
+/// What a bank states when it issues a credit confirmation.
+#[derive(Debug, Args)]
+pub(crate) struct ConfirmArgs {
+    /// The bank's reference (1 to 35 bytes), unique for the bank.
+    #[arg(long = "ref")]
+    pub(crate) bank_ref: String,
+    /// The certifying office (head office or authorised branch).
+    #[arg(long, value_parser = parse_code, default_value = "HEAD OFFICE")]
+    pub(crate) office: Code,
+    /// The environment variable holding the supplier's 13-digit id (prompted for, hidden, if unset).
+    #[arg(long, value_name = "VAR", default_value = "EGP_SUPPLIER_ID")]
+    pub(crate) supplier_id_env: String,
+    /// The approved credit line in baht.
+    #[arg(long, value_parser = parse_amount)]
+    pub(crate) credit_line: Satang,
+    /// The date the statement speaks of (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) as_of: Option<NaiveDate>,
+    /// End of validity (default: 90 days after issue).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) valid_until: Option<NaiveDate>,
+    /// For one e-GP project: its number (give --budget too). Without it: supplier registration.
+    #[arg(long, value_parser = parse_code, requires = "budget")]
+    pub(crate) project: Option<Code>,
+    /// The project's budget in baht.
+    #[arg(long, value_parser = parse_amount, requires = "project")]
+    pub(crate) budget: Option<Satang>,
+    #[command(flatten)]
+    pub(crate) document: DocumentArgs,
+    #[command(flatten)]
+    pub(crate) pepper: PepperArgs,
+}
+
+/// What an issuing bank does.
+#[derive(Debug, Subcommand)]
+pub(crate) enum BankCommand {
+    /// Issue a guarantee.
+    Issue(Box<IssueArgs>),
+    /// Cancel a guarantee the agency has not accepted yet.
+    Cancel {
+        /// The guarantee.
+        #[arg(value_parser = parse_record)]
+        guarantee: RecordRef,
+        /// A reason code.
+        #[arg(long, value_parser = parse_code)]
+        reason: Code,
+    },
+    /// Propose an amendment (old terms stay in force until the agency accepts).
+    Amend {
+        /// The guarantee.
+        #[arg(value_parser = parse_record)]
+        guarantee: RecordRef,
+        /// The new amount in baht.
+        #[arg(long, value_parser = parse_amount)]
+        amount: Satang,
+        /// The new expiry date (fixed-expiry guarantees).
+        #[arg(long, value_parser = parse_date)]
+        expiry: Option<NaiveDate>,
+        #[command(flatten)]
+        document: DocumentArgs,
+    },
+    /// Pay the open claim, all or part of it.
+    Pay {
+        /// The guarantee.
+        #[arg(value_parser = parse_record)]
+        guarantee: RecordRef,
+        /// The amount paid in baht.
+        #[arg(long, value_parser = parse_amount)]
+        amount: Satang,
+        /// The bill-payment or GFMIS reference (its SHA-256 goes on chain for reconciliation).
+        #[arg(long)]
+        payment_ref: String,
+    },
+    /// Reject the open claim, listing every discrepancy.
+    RejectClaim {
+        /// The guarantee.
+        #[arg(value_parser = parse_record)]
+        guarantee: RecordRef,
+        /// A discrepancy code; repeat for each.
+        #[arg(long = "discrepancy", value_parser = parse_code, required = true)]
+        discrepancies: Vec<Code>,
+    },
+    /// Answer an extend-or-pay claim by extending.
+    Extend {
+        /// The guarantee.
+        #[arg(value_parser = parse_record)]
+        guarantee: RecordRef,
+        /// The new expiry date (at least the one requested).
+        #[arg(long, value_parser = parse_date)]
+        expiry: NaiveDate,
+    },
+    /// Issue a credit confirmation.
+    Confirm(Box<ConfirmArgs>),
+    /// Revoke a credit confirmation.
+    RevokeConfirmation {
+        /// The confirmation.
+        #[arg(value_parser = parse_record)]
+        confirmation: RecordRef,
+        /// A reason code.
+        #[arg(long, value_parser = parse_code)]
+        reason: Code,
+    },
+    /// Replace a credit confirmation with a new one for the same supplier.
+    SupersedeConfirmation {
+        /// The confirmation to replace.
+        #[arg(value_parser = parse_record)]
+        confirmation: RecordRef,
+        #[command(flatten)]
+        replacement: Box<ConfirmArgs>,
+    },
+}
+
+/// What e-GP does for an agency.
+#[derive(Debug, Subcommand)]
+pub(crate) enum GatewayCommand {
+    /// Accept a pending guarantee.
+    Accept(AgencyTarget),
+    /// Reject a pending guarantee.
+    Reject {
+        #[command(flatten)]
+        target: AgencyTarget,
+        /// A reason code.
+        #[arg(long, value_parser = parse_code)]
+        reason: Code,
+    },
+    /// Accept the pending amendment.
+    AcceptAmendment(AgencyTarget),
+    /// Reject the pending amendment.
+    RejectAmendment {
+        #[command(flatten)]
+        target: AgencyTarget,
+        /// A reason code.
+        #[arg(long, value_parser = parse_code)]
+        reason: Code,
+    },
+    /// Release part of the outstanding amount.
+    Reduce {
+        #[command(flatten)]
+        target: AgencyTarget,
+        /// By how much, in baht.
+        #[arg(long, value_parser = parse_amount)]
+        amount: Satang,
+    },
+    /// Release the guarantee in full.
+    Release {
+        #[command(flatten)]
+        target: AgencyTarget,
+        /// The date the contractor's obligations ended (default: today).
+        #[arg(long, value_parser = parse_date)]
+        obligations_ended: Option<NaiveDate>,
+    },
+    /// Demand payment, or (with --extend-to) an extension or else payment.
+    Claim {
+        #[command(flatten)]
+        target: AgencyTarget,
+        /// The amount demanded in baht.
+        #[arg(long, value_parser = parse_amount)]
+        amount: Satang,
+        /// Extend or pay: the expiry date asked for.
+        #[arg(long, value_parser = parse_date)]
+        extend_to: Option<NaiveDate>,
+        #[command(flatten)]
+        demand: DocumentArgs,
+    },
+    /// Withdraw the open claim.
+    WithdrawClaim(AgencyTarget),
+    /// Replace a guarantee with an accepted replacement or top-up.
+    Supersede {
+        #[command(flatten)]
+        target: AgencyTarget,
+        /// The replacing guarantee.
+        #[arg(long, value_parser = parse_record)]
+        replacement: RecordRef,
+    },
+}
+
+/// A guarantee and the agency e-GP acts for.
+#[derive(Debug, Args)]
+pub(crate) struct AgencyTarget {
+    /// The guarantee.
+    #[arg(value_parser = parse_record)]
+    pub(crate) guarantee: RecordRef,
+    /// The agency e-GP acts for (the guarantee's beneficiary).
+    #[arg(long, value_parser = parse_code)]
+    pub(crate) agency: Code,
+}
+
+/// Expiry by anyone.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExpireCommand {
+    /// A guarantee whose fixed expiry has passed.
+    Guarantee {
+        /// The guarantee.
+        #[arg(value_parser = parse_record)]
+        guarantee: RecordRef,
+    },
+    /// A credit confirmation past its validity.
+    Confirmation {
+        /// The confirmation.
+        #[arg(value_parser = parse_record)]
+        confirmation: RecordRef,
+    },
+}
+
+/// Reads.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ShowCommand {
+    /// A guarantee as the registry holds it now.
+    Guarantee {
+        /// The guarantee.
+        #[arg(value_parser = parse_record)]
+        guarantee: RecordRef,
+    },
+    /// A credit confirmation as the registry holds it now.
+    Confirmation {
+        /// The confirmation.
+        #[arg(value_parser = parse_record)]
+        confirmation: RecordRef,
+    },
+    /// An issuer as the consortium holds it.
+    Issuer {
+        /// Its bank code.
+        #[arg(value_parser = parse_bank)]
+        bank: BankCode,
+    },
+    /// The local consortium's parties: who is which bank, with their addresses.
+    Parties,
+}
+
+/// Wallet helpers.
+#[derive(Debug, Subcommand)]
+pub(crate) enum WalletCommand {
+    /// Create a new key in an encrypted keystore (password from --password-file, --password-env,
+    /// EGP_KEYSTORE_PASSWORD or a prompt).
+    New {
+        /// The folder to write the keystore into.
+        #[arg(long)]
+        dir: PathBuf,
+    },
+    /// Print the configured wallet's address.
+    Address,
+}

@@ -1,0 +1,186 @@
+//! [`Egp`]: a connection to egp-chain (node, deployment, signer) and the one path every
+//! transaction takes: simulate, estimate, send, wait for the receipt, explain any failure.
+
+use std::path::Path;
+
+use alloy::contract::{CallBuilder, CallDecoder};
+use alloy::network::{EthereumWallet, TxSigner};
+use alloy::primitives::{Address, Signature, TxHash};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use egp_contracts::ContractRevert;
+use egp_contracts::bindings::{Consortium, CreditConfirmationRegistry, GuaranteeRegistry};
+use egp_contracts::deployment::Deployment;
+use serde::Serialize;
+
+use crate::{Error, Result};
+
+/// A connection to egp-chain: the node, the deployment manifest it was checked against, and
+/// (for commands that send transactions) the signer's address.
+#[derive(Debug, Clone)]
+pub struct Egp {
+    provider: DynProvider,
+    url: String,
+    deployment: Deployment,
+    sender: Option<Address>,
+    dry_run: bool,
+}
+
+/// What happened to a transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sent {
+    /// The transaction hash (none for a dry run).
+    pub transaction: Option<TxHash>,
+    /// The block it was mined in (none for a dry run).
+    pub block: Option<u64>,
+    /// Gas used (mined) or estimated (dry run).
+    pub gas: u64,
+    /// Whether it was only simulated (`eth_call` and gas estimate), not sent.
+    pub dry_run: bool,
+}
+
+impl Egp {
+    /// Connects to the node at `url`, reads the manifest at `manifest`, and checks that the node
+    /// serves the manifest's chain and contracts. `signer` signs transactions; without one the
+    /// connection can only read.
+    pub async fn connect<S>(url: &str, manifest: &Path, signer: Option<S>) -> Result<Self>
+    where
+        S: TxSigner<Signature> + Send + Sync + 'static,
+    {
+        let deployment = Deployment::read(manifest)?;
+        let egp = Self::connect_to(url, deployment, signer)?;
+        egp.check(manifest).await?;
+        Ok(egp)
+    }
+
+    /// A connection to a deployment given in memory (no checks; see [`Egp::connect`]).
+    pub fn connect_to<S>(url: &str, deployment: Deployment, signer: Option<S>) -> Result<Self>
+    where
+        S: TxSigner<Signature> + Send + Sync + 'static,
+    {
+        let parsed = url.parse().map_err(|_| Error::Usage(format!("{url:?} is not a valid RPC URL")))?;
+        let sender = signer.as_ref().map(|s| s.address());
+        let provider = match signer {
+            Some(signer) => ProviderBuilder::new().wallet(EthereumWallet::new(signer)).connect_http(parsed).erased(),
+            None => ProviderBuilder::new().connect_http(parsed).erased(),
+        };
+        Ok(Self { provider, url: url.to_owned(), deployment, sender, dry_run: false })
+    }
+
+    /// Simulate transactions (`eth_call` and gas estimate) instead of sending them.
+    pub fn with_dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
+    async fn check(&self, manifest: &Path) -> Result<()> {
+        let mismatches = self.deployment.check_on_chain(&self.provider).await.map_err(|error| match error {
+            egp_contracts::Error::Rpc(reason) => self.rpc_error(reason),
+            other => other.into(),
+        })?;
+        match mismatches.into_iter().next() {
+            None => Ok(()),
+            Some(mismatch) => {
+                Err(Error::ManifestMismatch { manifest: manifest.to_owned(), url: self.url.clone(), mismatch })
+            }
+        }
+    }
+
+    /// The node's provider (with the signer's wallet, if any).
+    pub fn provider(&self) -> &DynProvider {
+        &self.provider
+    }
+
+    /// The deployment this connection drives.
+    pub fn deployment(&self) -> &Deployment {
+        &self.deployment
+    }
+
+    /// The signer's address, if a signer was given.
+    pub fn sender(&self) -> Option<Address> {
+        self.sender
+    }
+
+    /// The RPC URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The consortium contract.
+    pub fn consortium(&self) -> Consortium::ConsortiumInstance<DynProvider> {
+        Consortium::new(self.deployment.contracts.consortium.address, self.provider.clone())
+    }
+
+    /// The e-LG registry.
+    pub fn guarantees(&self) -> GuaranteeRegistry::GuaranteeRegistryInstance<DynProvider> {
+        GuaranteeRegistry::new(self.deployment.contracts.guarantee_registry.address, self.provider.clone())
+    }
+
+    /// The credit confirmation registry.
+    pub fn confirmations(&self) -> CreditConfirmationRegistry::CreditConfirmationRegistryInstance<DynProvider> {
+        CreditConfirmationRegistry::new(
+            self.deployment.contracts.credit_confirmation_registry.address,
+            self.provider.clone(),
+        )
+    }
+
+    /// Sends `call` from the signer: simulates it first (a revert becomes [`Error::Reverted`] in
+    /// plain words and nothing is sent), then sends it and waits for its receipt. With dry run on,
+    /// stops after the simulation.
+    pub async fn transact<P, D>(&self, call: CallBuilder<P, D>) -> Result<Sent>
+    where
+        P: Provider,
+        D: CallDecoder + Unpin,
+    {
+        let sender = self.sender.ok_or(Error::NoWallet)?;
+        let call = call.from(sender);
+        let estimate = call.estimate_gas().await.map_err(|error| self.call_error(error))?;
+        if self.dry_run {
+            return Ok(Sent { transaction: None, block: None, gas: estimate, dry_run: true });
+        }
+        // A margin over the estimate: state may move between estimate and inclusion.
+        let pending = call.gas(estimate + estimate / 5).send().await.map_err(|error| self.call_error(error))?;
+        let receipt = pending.get_receipt().await.map_err(|error| self.rpc_error(error.to_string()))?;
+        let block = receipt.block_number.unwrap_or_default();
+        if !receipt.inner.status() {
+            return Err(Error::TransactionFailed { hash: receipt.transaction_hash, block });
+        }
+        Ok(Sent {
+            transaction: Some(receipt.transaction_hash),
+            block: Some(block),
+            gas: receipt.gas_used,
+            dry_run: false,
+        })
+    }
+
+    /// Explains a failed call: our contracts' errors in words, a poor account, an unreachable node.
+    pub(crate) fn call_error(&self, error: alloy::contract::Error) -> Error {
+        if let Some(revert) = ContractRevert::from_contract_error(&error) {
+            return revert.into();
+        }
+        let reason = error.to_string();
+        if let Some(address) = self.sender.filter(|_| reason.contains("insufficient funds")) {
+            return Error::InsufficientFunds { address };
+        }
+        self.rpc_error(reason)
+    }
+
+    /// An RPC failure: unreachable (no answer at all) or refused (an error answer).
+    pub(crate) fn rpc_error(&self, reason: String) -> Error {
+        rpc_error(&self.url, &reason)
+    }
+}
+
+/// An RPC failure at `url`: unreachable (no answer at all) or refused (an error answer).
+pub(crate) fn rpc_error(url: &str, reason: &str) -> Error {
+    let unreachable = ["error sending request", "connection refused", "Connection refused", "dns error", "timed out"];
+    if unreachable.iter().any(|marker| reason.contains(marker)) {
+        Error::RpcUnreachable { url: url.to_owned(), reason: first_line(reason) }
+    } else {
+        Error::Rpc { url: url.to_owned(), reason: first_line(reason) }
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
+}

@@ -1,0 +1,161 @@
+//! Wallets: where a signer's key comes from. Banks, CGD and e-GP each sign from their own:
+//! an encrypted JSON keystore (password from an environment variable, a file or a prompt), a
+//! mnemonic with an index, or a raw private key from the environment (development only).
+//!
+//! Any signer works with [`crate::Egp::connect`]: it takes an `alloy` `TxSigner`, the trait a
+//! hardware security module would implement. Secrets never appear in output, logs or errors.
+
+use std::path::{Path, PathBuf};
+
+use alloy::signers::local::coins_bip39::English;
+use alloy::signers::local::{LocalSignerError, MnemonicBuilder, PrivateKeySigner};
+
+use crate::{Error, Result};
+
+/// Where a keystore's password comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordSource {
+    /// The value of an environment variable.
+    Env(String),
+    /// The first line of a file.
+    File(PathBuf),
+    /// Asked on the terminal, without echo.
+    Prompt,
+}
+
+/// Where a signer's key comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalletSource {
+    /// An encrypted JSON keystore (Web3 Secret Storage).
+    Keystore {
+        /// The keystore file.
+        path: PathBuf,
+        /// Its password.
+        password: PasswordSource,
+    },
+    /// A BIP-39 mnemonic, read from an environment variable, and an account index.
+    Mnemonic {
+        /// The variable holding the phrase.
+        env: String,
+        /// The account index (m/44'/60'/0'/0/index).
+        index: u32,
+    },
+    /// A mnemonic phrase given directly (the public anvil development mnemonic), and an index.
+    DevMnemonic {
+        /// The phrase.
+        phrase: String,
+        /// The account index.
+        index: u32,
+    },
+    /// A hex private key in an environment variable. For development: a warning is logged.
+    PrivateKeyEnv {
+        /// The variable.
+        env: String,
+    },
+}
+
+fn env_secret(name: &str) -> Result<String> {
+    std::env::var(name).map_err(|_| Error::MissingEnv { name: name.to_owned() })
+}
+
+fn read_password(source: &PasswordSource, keystore: &Path) -> Result<String> {
+    match source {
+        PasswordSource::Env(name) => env_secret(name),
+        PasswordSource::File(path) => std::fs::read_to_string(path)
+            .map(|text| text.lines().next().unwrap_or_default().to_owned())
+            .map_err(|source| Error::Io { path: path.clone(), source }),
+        PasswordSource::Prompt => rpassword::prompt_password(format!("password for {}: ", keystore.display()))
+            .map_err(|source| Error::Io { path: "/dev/tty".into(), source }),
+    }
+}
+
+impl WalletSource {
+    /// Loads the signer. A wrong keystore password is [`Error::WrongPassword`]; nothing is sent.
+    pub fn load(&self) -> Result<PrivateKeySigner> {
+        match self {
+            Self::Keystore { path, password } => {
+                if !path.is_file() {
+                    return Err(Error::Io {
+                        path: path.clone(),
+                        source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such keystore file"),
+                    });
+                }
+                let password = read_password(password, path)?;
+                PrivateKeySigner::decrypt_keystore(path, password).map_err(|error| match error {
+                    // eth-keystore's MacMismatch: the password does not decrypt this key.
+                    LocalSignerError::EthKeystoreError(inner) if inner.to_string().contains("Mac Mismatch") => {
+                        Error::WrongPassword { path: path.clone() }
+                    }
+                    other => Error::Wallet(format!("keystore {}: {other}", path.display())),
+                })
+            }
+            Self::Mnemonic { env, index } => from_mnemonic(&env_secret(env)?, *index),
+            Self::DevMnemonic { phrase, index } => from_mnemonic(phrase, *index),
+            Self::PrivateKeyEnv { env } => {
+                let key = env_secret(env)?;
+                tracing::warn!(variable = %env, "signing with a raw private key from the environment: for development only");
+                key.trim()
+                    .parse::<PrivateKeySigner>()
+                    .map_err(|_| Error::Wallet(format!("{env} does not hold a 32-byte hex private key")))
+            }
+        }
+    }
+}
+
+fn from_mnemonic(phrase: &str, index: u32) -> Result<PrivateKeySigner> {
+    MnemonicBuilder::<English>::default()
+        .phrase(phrase.trim())
+        .index(index)
+        .and_then(|builder| builder.build())
+        .map_err(|_| Error::Wallet(format!("not a valid BIP-39 English mnemonic, or index {index} is out of range")))
+}
+
+/// Creates a new random key, encrypts it into a keystore file in `dir`, and returns its signer and
+/// the file's path.
+pub fn new_keystore(dir: &Path, password: &str) -> Result<(PrivateKeySigner, PathBuf)> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+    let mut rng = rand::thread_rng();
+    let (signer, name) = PrivateKeySigner::new_keystore(dir, &mut rng, password, None)
+        .map_err(|error| Error::Wallet(format!("cannot write a keystore in {}: {error}", dir.display())))?;
+    Ok((signer, dir.join(name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANVIL_MNEMONIC: &str = "test test test test test test test test test test test junk";
+
+    #[test]
+    fn mnemonic_reproduces_anvil_accounts() {
+        let signer = WalletSource::DevMnemonic { phrase: ANVIL_MNEMONIC.into(), index: 0 }.load().unwrap();
+        assert_eq!(signer.address().to_string(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        let error = WalletSource::DevMnemonic { phrase: "not a mnemonic".into(), index: 0 }.load().unwrap_err();
+        assert!(!error.to_string().contains("not a mnemonic"), "the phrase is never echoed: {error}");
+    }
+
+    #[test]
+    fn keystore_round_trip_and_wrong_password() {
+        let dir = std::env::temp_dir().join(format!("egp-keystore-{}", std::process::id()));
+        let (signer, path) = new_keystore(&dir, "correct horse").unwrap();
+        let password_file = dir.join("password.txt");
+        std::fs::write(&password_file, "correct horse\n").unwrap();
+        let loaded = WalletSource::Keystore { path: path.clone(), password: PasswordSource::File(password_file) }
+            .load()
+            .unwrap();
+        assert_eq!(loaded.address(), signer.address());
+
+        let wrong = dir.join("wrong.txt");
+        std::fs::write(&wrong, "battery staple").unwrap();
+        let error = WalletSource::Keystore { path, password: PasswordSource::File(wrong) }.load().unwrap_err();
+        assert!(matches!(error, Error::WrongPassword { .. }), "{error}");
+        assert!(!error.to_string().contains("battery"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn missing_secrets_name_the_variable_only() {
+        let error = WalletSource::PrivateKeyEnv { env: "EGP_TEST_UNSET_KEY_VARIABLE".into() }.load().unwrap_err();
+        assert_eq!(error.to_string(), "environment variable EGP_TEST_UNSET_KEY_VARIABLE is not set");
+    }
+}

@@ -1,0 +1,229 @@
+//! The `egp` binary end to end on a real local consortium chain: the README walkthrough, JSON
+//! output, and refusals that print one sentence, exit 1 and send nothing.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use alloy::providers::{Provider, ProviderBuilder};
+use egp::local::{AnvilOptions, LocalChain, LocalConsortium, start_anvil};
+
+struct Stack {
+    chain: Option<LocalChain>,
+    dir: PathBuf,
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        drop(self.chain.take());
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Stack {
+    async fn start(name: &str) -> Self {
+        let consortium = LocalConsortium::load(&LocalConsortium::default_path()).unwrap();
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let options = AnvilOptions { anvil: egp_contracts::tools::anvil(), port, block_time: None, state: None };
+        let chain = start_anvil(&consortium, &options).await.unwrap();
+        let dir = std::env::temp_dir().join(format!("egp-cli-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("lg.pdf"), "signed guarantee").unwrap();
+        Self { chain: Some(chain), dir }
+    }
+
+    fn url(&self) -> &str {
+        &self.chain.as_ref().unwrap().url
+    }
+
+    fn egp(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_egp"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env("EGP_RPC_URL", self.url())
+            .env("EGP_PEPPER", "0x000102030405060708090a0b0c0d0e0f")
+            .env("EGP_APPLICANT_ID", "0105564012347")
+            .env_remove("EGP_MANIFEST")
+            .env_remove("EGP_KEYSTORE")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.egp(args);
+        assert!(output.status.success(), "egp {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    async fn block(&self) -> u64 {
+        ProviderBuilder::new().connect_http(self.url().parse().unwrap()).get_block_number().await.unwrap()
+    }
+}
+
+fn issue_args(bank_ref: &str) -> Vec<&str> {
+    vec![
+        "bank",
+        "issue",
+        "--ref",
+        bank_ref,
+        "--type",
+        "PERF",
+        "--amount",
+        "1,250,000.00",
+        "--expiry",
+        "2099-12-31",
+        "--agency",
+        "21009",
+        "--project",
+        "69029460012",
+        "--contract",
+        "CGD-2569/0042",
+        "--document",
+        "lg.pdf",
+    ]
+}
+
+fn with<'a>(prefix: &[&'a str], rest: &[&'a str]) -> Vec<&'a str> {
+    prefix.iter().chain(rest).copied().collect()
+}
+
+#[tokio::test]
+async fn the_readme_walkthrough_runs_and_prints_each_transaction() {
+    let stack = Stack::start("walkthrough").await;
+    let deployed = stack.ok(&["--local-account", "admin", "deploy", "--with-roles"]);
+    assert!(deployed.contains("deployed to chain 25600"), "{deployed}");
+    assert!(Path::new(&stack.dir.join("deployment.json")).is_file());
+    let again = stack.ok(&["--local-account", "admin", "deploy", "--with-roles"]);
+    assert!(again.contains("already deployed"), "{again}");
+
+    let bank = ["--local-account", "002"];
+    let gateway = ["--local-account", "gateway"];
+    let issued = stack.ok(&with(&bank, &issue_args("LG-2569-000001")));
+    assert!(issued.contains("status PendingAcceptance") && issued.contains("transaction 0x"), "{issued}");
+    let steps: [(&[&str], &str); 5] = [
+        (&["gateway", "accept", "002/LG-2569-000001", "--agency", "21009"], "status Active"),
+        (
+            &[
+                "bank",
+                "amend",
+                "002/LG-2569-000001",
+                "--amount",
+                "1,500,000",
+                "--expiry",
+                "2100-06-30",
+                "--document",
+                "lg.pdf",
+            ],
+            "status Active",
+        ),
+        (&["gateway", "accept-amendment", "002/LG-2569-000001", "--agency", "21009"], "status Active"),
+        (
+            &[
+                "gateway",
+                "claim",
+                "002/LG-2569-000001",
+                "--agency",
+                "21009",
+                "--amount",
+                "300,000",
+                "--document",
+                "lg.pdf",
+            ],
+            "status Claimed",
+        ),
+        (&["bank", "pay", "002/LG-2569-000001", "--amount", "300,000", "--payment-ref", "GFMIS-1"], "status Active"),
+    ];
+    for (args, expected) in steps {
+        let signer = if args[0] == "gateway" { gateway } else { bank };
+        let printed = stack.ok(&with(&signer, args));
+        assert!(printed.contains(expected) && printed.contains("in block"), "{args:?}: {printed}");
+    }
+    let shown: serde_json::Value =
+        serde_json::from_str(&stack.ok(&["--json", "show", "guarantee", "002/LG-2569-000001"])).unwrap();
+    assert_eq!(shown["status"], "Active");
+    assert_eq!(shown["amount"], 150_000_000);
+    assert_eq!(shown["outstanding"], 120_000_000);
+    assert_eq!(shown["totalPaid"], 30_000_000);
+}
+
+#[tokio::test]
+async fn json_output_carries_transaction_block_gas_id_and_status() {
+    let stack = Stack::start("json").await;
+    stack.ok(&["--local-account", "admin", "deploy", "--with-roles"]);
+    let printed = stack.ok(&with(&["--json", "--local-account", "004"], &issue_args("KB-1")));
+    let outcome: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    let expected_id = egp_contracts::types::record_id("004".parse().unwrap(), "KB-1");
+    assert_eq!(outcome["subject"]["id"], expected_id.to_string());
+    assert_eq!(outcome["status"], "PendingAcceptance");
+    assert_eq!(outcome["dryRun"], false);
+    assert!(outcome["transaction"].as_str().unwrap().starts_with("0x"));
+    assert!(outcome["block"].as_u64().unwrap() > 0 && outcome["gas"].as_u64().unwrap() > 21_000);
+}
+
+#[tokio::test]
+async fn refusals_print_one_sentence_exit_1_and_send_nothing() {
+    let stack = Stack::start("refusals").await;
+    stack.ok(&["--local-account", "admin", "deploy", "--with-roles"]);
+    stack.ok(&with(&["--local-account", "002"], &issue_args("LG-1")));
+    let before = stack.block().await;
+
+    // Another bank's signer.
+    let output = stack.egp(&["--local-account", "004", "bank", "cancel", "002/LG-1", "--reason", "X"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let id = egp_contracts::types::record_id("002".parse().unwrap(), "LG-1");
+    assert_eq!(stderr.trim(), format!("error: guarantee {id} belongs to bank 002; the signer acts for bank 004"));
+
+    // A dry run simulates and sends nothing.
+    let dry = stack.ok(&with(&["--dry-run", "--local-account", "002"], &issue_args("LG-2")));
+    assert!(dry.starts_with("dry run: issue"), "{dry}");
+
+    // An invalid applicant id is refused without echoing it.
+    let mut args = with(&["--local-account", "002"], &issue_args("LG-3"));
+    args.insert(0, "--json");
+    let output = Command::new(env!("CARGO_BIN_EXE_egp"))
+        .args(&args)
+        .current_dir(&stack.dir)
+        .env("EGP_RPC_URL", stack.url())
+        .env("EGP_PEPPER", "0x000102030405060708090a0b0c0d0e0f")
+        .env("EGP_APPLICANT_ID", "1112034563563")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("check digit") && !stdout.contains("1112034563563"), "{stdout}");
+
+    // A wrong keystore password.
+    let keystore_dir = stack.dir.join("keys");
+    let (_, keystore) = egp::wallet::new_keystore(&keystore_dir, "right password").unwrap();
+    std::fs::write(stack.dir.join("wrong.txt"), "wrong password\n").unwrap();
+    let keystore = keystore.to_str().unwrap();
+    let output = stack.egp(&[
+        "--keystore",
+        keystore,
+        "--password-file",
+        "wrong.txt",
+        "bank",
+        "cancel",
+        "002/LG-1",
+        "--reason",
+        "X",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.trim(), format!("error: wrong password for keystore {keystore}"));
+
+    // Unreachable node.
+    let output = Command::new(env!("CARGO_BIN_EXE_egp"))
+        .args(["show", "guarantee", "002/LG-1"])
+        .current_dir(&stack.dir)
+        .env("EGP_RPC_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8(output.stderr).unwrap().starts_with("error: cannot reach the node at http://127.0.0.1:9")
+    );
+
+    assert_eq!(stack.block().await, before, "no refused command may send a transaction");
+}
