@@ -61,7 +61,16 @@ impl Egp {
         let parsed = url.parse().map_err(|_| Error::Usage(format!("{url:?} is not a valid RPC URL")))?;
         let sender = signer.as_ref().map(|s| s.address());
         let provider = match signer {
-            Some(signer) => ProviderBuilder::new().wallet(EthereumWallet::new(signer)).connect_http(parsed).erased(),
+            // The node's pending nonce for every transaction, not a local counter: the same key
+            // may sign elsewhere (another connection, the bank's other systems), and a refused
+            // send must not leave a gap that strands the next transaction.
+            Some(signer) => ProviderBuilder::default()
+                .with_gas_estimation()
+                .with_simple_nonce_management()
+                .fetch_chain_id()
+                .wallet(EthereumWallet::new(signer))
+                .connect_http(parsed)
+                .erased(),
             None => ProviderBuilder::new().connect_http(parsed).erased(),
         };
         Ok(Self { provider, url: url.to_owned(), deployment, sender, dry_run: false })
@@ -159,7 +168,8 @@ impl Egp {
             return revert.into();
         }
         let reason = error.to_string();
-        if let Some(address) = self.sender.filter(|_| reason.contains("insufficient funds")) {
+        // geth says "insufficient funds for gas * price + value", anvil "Insufficient funds …".
+        if let Some(address) = self.sender.filter(|_| reason.to_ascii_lowercase().contains("insufficient funds")) {
             return Error::InsufficientFunds { address };
         }
         self.rpc_error(reason)

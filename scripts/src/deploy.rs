@@ -55,7 +55,16 @@ where
 
     if manifest.is_file() && !redeploy {
         let existing = Deployment::read(manifest)?;
-        if existing.chain_id == chain_id {
+        if existing.chain_id != chain_id {
+            // Never overwrite another chain's manifest by pointing at the wrong node.
+            return Err(Error::Usage(format!(
+                "manifest {} is for chain {}, the node at {url} serves chain {chain_id}: use another --manifest, \
+                 or --redeploy to replace it",
+                manifest.display(),
+                existing.chain_id
+            )));
+        }
+        {
             let mismatches = existing.check_on_chain(&provider).await?;
             if mismatches.is_empty() {
                 return Ok(DeployReport { deployed: false, roles_set_up: false, deployment: existing });

@@ -173,7 +173,8 @@ async fn guarantee_story(
     let expiry = match story {
         // Expired: a short fixed term that has already ended.
         Story::Expired => Expiry::Fixed(today.checked_sub_days(Days::new(1)).unwrap_or(today)),
-        _ if rng.gen_ratio(1, 10) => Expiry::Open,
+        // Extend-or-pay needs a fixed expiry; an open one would leave the story merely Active.
+        _ if !matches!(story, Story::ExtendOrPay | Story::Extended) && rng.gen_ratio(1, 10) => Expiry::Open,
         _ => Expiry::Fixed(issue_date.checked_add_days(Days::new(rng.gen_range(180..1100))).unwrap_or(issue_date)),
     };
     let effective_date = match story {
