@@ -1,0 +1,285 @@
+//! `egp-indexer-bench`: seeds N events on a local anvil (thousands of transactions per block, so
+//! seeding is quick), then measures, in one run: the full backfill (events/s into PostgreSQL),
+//! fetch-only (`eth_getLogs` + headers + decode, no writes) and write-only (the same decoded
+//! batches into a fresh database), and prints the three figures and the peak memory.
+//!
+//! `cargo run -p egp-indexer --release --bin egp-indexer-bench -- --events 100000`
+
+use std::io::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use alloy::network::TransactionBuilder;
+use alloy::node_bindings::Anvil;
+use alloy::primitives::{B256, keccak256};
+use alloy::providers::{Provider, ProviderBuilder};
+use alloy::rpc::types::TransactionRequest;
+use alloy::sol_types::SolCall;
+use clap::Parser;
+use egp_contracts::bindings::Consortium;
+use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::issueCall;
+use egp_contracts::bindings::guarantee_registry::IGuaranteeRegistry::IssueRequest;
+use egp_contracts::{ApplicantType, Code, ExpiryType, GuaranteeType};
+use egp_indexer::chain::Chain;
+use egp_indexer::decode::{Decoder, Provenance};
+use egp_indexer::store::{self, Batch};
+use egp_indexer::{Metrics, Settings};
+use futures_util::StreamExt;
+use futures_util::stream;
+use sqlx::{Connection, PgConnection};
+
+/// Benchmark of the indexer against a local anvil and PostgreSQL.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Events to seed (one `GuaranteeIssued` each).
+    #[arg(long, default_value_t = 100_000)]
+    events: usize,
+    /// Transactions per block while seeding.
+    #[arg(long, default_value_t = 5_000)]
+    per_block: usize,
+    /// PostgreSQL server (a scratch database is created on it and dropped afterwards).
+    #[arg(long, env = "DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    database_url: String,
+}
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    let args = Args::parse();
+    tracing_subscriber::fmt().with_env_filter("warn").with_writer(std::io::stderr).init();
+    let mut out = std::io::stdout();
+
+    let anvil =
+        Anvil::at(egp_contracts::tools::anvil()).args(["--gas-limit", "2000000000", "--no-mining"]).try_spawn()?;
+    let wallet = anvil.wallet().ok_or("anvil has dev accounts")?;
+    let provider = ProviderBuilder::new().wallet(wallet).connect_http(anvil.endpoint_url()).erased();
+    let [admin, bank, gateway] = [anvil.addresses()[0], anvil.addresses()[1], anvil.addresses()[2]];
+    // Deployment and setup with interval mining off: mine each transaction explicitly.
+    provider.raw_request::<_, serde_json::Value>("evm_setAutomine".into(), (true,)).await?;
+    let deployment = egp_contracts::deployment::deploy(&provider, admin, admin).await?;
+    let consortium = Consortium::new(deployment.contracts.consortium.address, provider.clone());
+    consortium.admitIssuer(2, 0, "Bangkok Bank".into()).from(admin).send().await?.watch().await?;
+    consortium.addSigner(2, bank).from(admin).send().await?.watch().await?;
+    let agency = Code::new("21009")?.to_b256();
+    consortium.registerAgency(agency, "Department of Highways".into()).from(admin).send().await?.watch().await?;
+    consortium.authoriseGateway(gateway).from(admin).send().await?.watch().await?;
+    provider.raw_request::<_, serde_json::Value>("evm_setAutomine".into(), (false,)).await?;
+
+    // Seed: unsigned eth_sendTransaction from anvil's unlocked account, many in flight.
+    let seeding = Instant::now();
+    let plain = ProviderBuilder::new().disable_recommended_fillers().connect_http(anvil.endpoint_url()).erased();
+    let mut nonce = plain.get_transaction_count(bank).await?;
+    let registry = deployment.contracts.guarantee_registry.address;
+    let chain_id = deployment.chain_id;
+    let gas_price = plain.get_gas_price().await? * 2;
+    let mut sent = 0;
+    while sent < args.events {
+        let chunk = args.per_block.min(args.events - sent);
+        let requests: Vec<TransactionRequest> = (sent..sent + chunk)
+            .map(|i| {
+                let request = IssueRequest {
+                    bankRef: format!("BENCH-{i}"),
+                    branchCode: Code::new("0001").expect("a code").to_b256(),
+                    guaranteeType: GuaranteeType::TEND as u8,
+                    amount: 1_000_000 + i as u128,
+                    issueDate: 1_767_225_600,
+                    effectiveDate: 1_767_225_600,
+                    expiryType: ExpiryType::FIXD as u8,
+                    expiryDate: 1_800_000_000,
+                    expiryConditionHash: B256::ZERO,
+                    agencyCode: agency,
+                    projectNumber: Code::new("69029460012").expect("a code").to_b256(),
+                    contractNumber: String::new(),
+                    applicantCommitment: keccak256(i.to_be_bytes()),
+                    applicantType: ApplicantType::Juristic as u8,
+                    documentHash: keccak256(format!("doc {i}")),
+                };
+                TransactionRequest::default()
+                    .with_from(bank)
+                    .with_to(registry)
+                    .with_input(issueCall { request }.abi_encode())
+                    .with_nonce(nonce + (i - sent) as u64)
+                    .with_gas_limit(300_000)
+                    .with_gas_price(gas_price)
+                    .with_chain_id(chain_id)
+            })
+            .collect();
+        let results: Vec<_> = stream::iter(requests)
+            .map(|tx| {
+                let plain = plain.clone();
+                async move { plain.raw_request::<_, B256>("eth_sendTransaction".into(), (tx,)).await }
+            })
+            .buffer_unordered(64)
+            .collect()
+            .await;
+        for result in results {
+            result?;
+        }
+        plain.raw_request::<_, serde_json::Value>("evm_mine".into(), ()).await?;
+        nonce += chunk as u64;
+        sent += chunk;
+    }
+    let head = plain.get_block_number().await?;
+    let seeded = seeding.elapsed();
+    writeln!(out, "seeded {} events in {} blocks in {:.1} s", args.events, head, seeded.as_secs_f64())?;
+
+    let dir = std::env::temp_dir().join(format!("egp-indexer-bench-{}", std::process::id()));
+    let manifest = dir.join("deployment.json");
+    deployment.write(&manifest)?;
+
+    // 1. The full backfill, as the indexer runs it.
+    let backfill_db = Scratch::create(&args.database_url, "backfill").await?;
+    let settings = Settings::from_args([
+        "--database-url",
+        &backfill_db.url,
+        "--rpc-url",
+        &anvil.endpoint(),
+        "--manifest",
+        &manifest.display().to_string(),
+        "--exit-when-caught-up",
+        "--progress",
+        "off",
+    ]);
+    let started = Instant::now();
+    egp_indexer::run(settings, Default::default()).await?;
+    let backfill = started.elapsed();
+    let mut conn = PgConnection::connect(&backfill_db.url).await?;
+    let stored: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM events WHERE event = 'GuaranteeIssued'")
+        .fetch_one(&mut conn)
+        .await?;
+    conn.close().await?;
+    if stored as usize != args.events {
+        return Err(format!("backfill stored {stored} events, expected {}", args.events).into());
+    }
+
+    // 2. Fetch only: the same ranges, logs + headers + decode.
+    let chain = Chain::connect(&anvil.endpoint(), Duration::from_secs(60), Arc::new(Metrics::default()))?;
+    let decoder = Decoder::new(&deployment);
+    let started = Instant::now();
+    let batches = fetch_all(&chain, &decoder, deployment.start_block(), head).await?;
+    let fetch = started.elapsed();
+    let fetched: usize = batches.iter().map(|b| b.events.len()).sum();
+
+    // 3. Write only: the decoded batches into a fresh database.
+    let write_db = Scratch::create(&args.database_url, "write").await?;
+    let mut conn = PgConnection::connect(&write_db.url).await?;
+    egp_indexer::MIGRATOR.run_direct(&mut conn).await?;
+    let start_parent = chain.header(deployment.start_block() - 1).await?.hash;
+    let mut checkpoint = store::load_or_init_checkpoint(&mut conn, &deployment, Some(start_parent)).await?;
+    let started = Instant::now();
+    for batch in &batches {
+        checkpoint = store::commit_batch(&mut conn, &decoder, &checkpoint, batch).await?.0;
+    }
+    let write = started.elapsed();
+    conn.close().await?;
+
+    let rate = |events: usize, time: Duration| events as f64 / time.as_secs_f64().max(1e-9);
+    let all = args.events + 9; // plus the setup's consortium events
+    writeln!(
+        out,
+        "backfill:   {:>9.0} events/s ({} events in {:.2} s)",
+        rate(all, backfill),
+        all,
+        backfill.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "fetch-only: {:>9.0} events/s ({} events in {:.2} s)",
+        rate(fetched, fetch),
+        fetched,
+        fetch.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "write-only: {:>9.0} events/s ({} events in {:.2} s)",
+        rate(fetched, write),
+        fetched,
+        write.as_secs_f64()
+    )?;
+    writeln!(out, "peak memory (VmHWM): {} MiB", peak_rss_kib() / 1024)?;
+
+    backfill_db.drop_now(&args.database_url).await?;
+    write_db.drop_now(&args.database_url).await?;
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// Reads `from..=to` in ranges of about 10,000 events, as batches ready to commit.
+async fn fetch_all(chain: &Chain, decoder: &Decoder, from: u64, to: u64) -> Result<Vec<Batch>, Failure> {
+    let addresses = decoder.addresses();
+    let mut batches = Vec::new();
+    let mut start = from;
+    let range = 2;
+    while start <= to {
+        let end = (start + range - 1).min(to);
+        let logs = chain.logs(&addresses, start, end).await?;
+        let mut numbers: Vec<u64> = logs.iter().filter_map(|l| l.block_number).collect();
+        numbers.push(end);
+        numbers.sort_unstable();
+        numbers.dedup();
+        let headers: std::collections::BTreeMap<u64, _> =
+            chain.headers(&numbers).await?.into_iter().map(|h| (h.number, h)).collect();
+        let mut events = Vec::with_capacity(logs.len());
+        for log in &logs {
+            let number = log.block_number.unwrap_or_default();
+            let provenance = Provenance {
+                contract_address: log.address(),
+                block_number: number,
+                block_hash: log.block_hash.unwrap_or_default(),
+                block_timestamp: headers[&number].timestamp,
+                transaction_hash: log.transaction_hash.unwrap_or_default(),
+                transaction_index: log.transaction_index.unwrap_or_default(),
+                log_index: log.log_index.unwrap_or_default(),
+                is_final: true,
+            };
+            if let Ok(event) = decoder.decode(provenance, &log.inner.data) {
+                events.push(event);
+            }
+        }
+        let event_blocks: std::collections::BTreeSet<u64> = events.iter().map(|e| e.provenance.block_number).collect();
+        batches.push(Batch {
+            from: start,
+            to: end,
+            to_hash: headers[&end].hash,
+            blocks: headers.values().filter(|h| event_blocks.contains(&h.number)).copied().collect(),
+            events,
+            final_block: Some(end),
+        });
+        start = end + 1;
+    }
+    Ok(batches)
+}
+
+/// A scratch database on the benchmark's server.
+struct Scratch {
+    name: String,
+    url: String,
+}
+
+impl Scratch {
+    async fn create(server: &str, tag: &str) -> Result<Self, Failure> {
+        let name = format!("egp_bench_{tag}_{}", std::process::id());
+        let mut conn = PgConnection::connect(server).await?;
+        // Identifiers cannot be bound; the name is built from a constant and the process id.
+        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut conn).await?;
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+        let (base, _) = server.rsplit_once('/').ok_or("DATABASE_URL has no database")?;
+        Ok(Self { url: format!("{base}/{name}"), name })
+    }
+
+    async fn drop_now(self, server: &str) -> Result<(), Failure> {
+        let mut conn = PgConnection::connect(server).await?;
+        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn).await?;
+        Ok(())
+    }
+}
+
+/// Peak resident memory of this process, KiB (Linux `VmHWM`).
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}

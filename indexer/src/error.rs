@@ -1,0 +1,102 @@
+//! The crate's error type.
+
+use alloy::primitives::B256;
+
+/// Everything that can go wrong while indexing or verifying.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The deployment manifest could not be read, or does not match the chain.
+    #[error("deployment manifest: {0}")]
+    Manifest(#[from] egp_contracts::Error),
+    /// The node serves another chain than the manifest names.
+    #[error("the manifest is for chain {manifest}, the node at the RPC URL serves chain {node}")]
+    WrongChain {
+        /// Chain id in the manifest.
+        manifest: u64,
+        /// Chain id the node reports.
+        node: u64,
+    },
+    /// The database holds a checkpoint for another deployment on the same chain.
+    #[error("the database mirrors deployment {stored} on chain {chain_id}, not {manifest}; use a fresh database")]
+    OtherDeployment {
+        /// The chain.
+        chain_id: u64,
+        /// The deployment (consortium address) in the database.
+        stored: String,
+        /// The deployment in the manifest.
+        manifest: String,
+    },
+    /// A JSON-RPC call failed or timed out.
+    #[error("rpc {method} failed: {message}")]
+    Rpc {
+        /// The JSON-RPC method.
+        method: &'static str,
+        /// What the transport or node said.
+        message: String,
+    },
+    /// The node does not know a block it should know (it is behind, or pruned).
+    #[error("the node has no block {0}")]
+    MissingBlock(u64),
+    /// The node's answers did not fit together (a reorg while a range was being read); retried.
+    #[error("inconsistent chain data at block {block}: {reason}")]
+    Inconsistent {
+        /// The block where the data disagreed.
+        block: u64,
+        /// What disagreed.
+        reason: &'static str,
+    },
+    /// A query failed or the connection to PostgreSQL broke.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The migrations could not be applied.
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Another writer moved the checkpoint under us (should be impossible while we hold the lock).
+    #[error("the checkpoint of chain {chain_id} is no longer at block {expected}: another writer?")]
+    CheckpointMoved {
+        /// The chain.
+        chain_id: u64,
+        /// Where we expected it.
+        expected: i64,
+    },
+    /// A row in the database cannot be decoded (it was not written by this indexer).
+    #[error("stored event {block_hash}#{log_index} cannot be decoded: {reason}")]
+    CorruptEvent {
+        /// Block hash of the event.
+        block_hash: B256,
+        /// Log index of the event.
+        log_index: i64,
+        /// Why.
+        reason: String,
+    },
+    /// The metrics server could not listen.
+    #[error("metrics server on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// Shutdown was requested.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl Error {
+    /// Whether retrying later can succeed (the node or the database was away, or the chain moved).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Rpc { .. }
+                | Self::MissingBlock(_)
+                | Self::Inconsistent { .. }
+                | Self::Database(_)
+                | Self::CheckpointMoved { .. }
+        )
+    }
+
+    /// Whether the error came from PostgreSQL (the write connection must be replaced).
+    pub fn is_database(&self) -> bool {
+        matches!(self, Self::Database(_) | Self::CheckpointMoved { .. })
+    }
+}

@@ -1,0 +1,228 @@
+//! Batched writes: every table takes its rows in one `INSERT ... SELECT FROM UNNEST(...)`
+//! statement, never one statement per row. Current-state rows are replaced record by record
+//! (delete, then insert what the fold produced), inside the caller's transaction.
+
+use std::collections::BTreeSet;
+
+use sqlx::PgConnection;
+
+use crate::Result;
+use crate::decode::{EntityKey, IndexedEvent};
+use crate::rows::Derived;
+
+/// A block header as stored in `blocks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockHeader {
+    /// Number.
+    pub number: u64,
+    /// Hash.
+    pub hash: alloy::primitives::B256,
+    /// Parent hash.
+    pub parent_hash: alloy::primitives::B256,
+    /// Timestamp, Unix seconds.
+    pub timestamp: u64,
+}
+
+/// Stores block headers (replacing a stored header of the same number).
+pub async fn insert_blocks(
+    conn: &mut PgConnection,
+    chain_id: u64,
+    blocks: &[BlockHeader],
+    final_block: Option<u64>,
+) -> Result<()> {
+    if blocks.is_empty() {
+        return Ok(());
+    }
+    let numbers: Vec<i64> = blocks.iter().map(|b| b.number as i64).collect();
+    let hashes: Vec<Vec<u8>> = blocks.iter().map(|b| b.hash.to_vec()).collect();
+    let parents: Vec<Vec<u8>> = blocks.iter().map(|b| b.parent_hash.to_vec()).collect();
+    let timestamps: Vec<i64> = blocks.iter().map(|b| b.timestamp as i64).collect();
+    let finals: Vec<bool> = blocks.iter().map(|b| final_block.is_some_and(|f| b.number <= f)).collect();
+    sqlx::query!(
+        "INSERT INTO blocks (chain_id, block_number, block_hash, parent_hash, block_timestamp, is_final)
+         SELECT $1, * FROM UNNEST($2::bigint[], $3::bytea[], $4::bytea[], $5::bigint[], $6::bool[])
+         ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = EXCLUDED.block_hash,
+             parent_hash = EXCLUDED.parent_hash, block_timestamp = EXCLUDED.block_timestamp,
+             is_final = EXCLUDED.is_final",
+        chain_id as i64,
+        &numbers,
+        &hashes,
+        &parents,
+        &timestamps,
+        &finals,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Appends events to the history; an event already stored (same chain, block hash, log index)
+/// is left as it is.
+pub async fn insert_events(conn: &mut PgConnection, chain_id: u64, events: &[IndexedEvent]) -> Result<u64> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let n = events.len();
+    let mut contract_address = Vec::with_capacity(n);
+    let mut block_number = Vec::with_capacity(n);
+    let mut block_hash = Vec::with_capacity(n);
+    let mut block_timestamp = Vec::with_capacity(n);
+    let mut transaction_hash = Vec::with_capacity(n);
+    let mut transaction_index = Vec::with_capacity(n);
+    let mut log_index = Vec::with_capacity(n);
+    let mut is_final = Vec::with_capacity(n);
+    let mut contract = Vec::with_capacity(n);
+    let mut event = Vec::with_capacity(n);
+    let mut entity_kind = Vec::with_capacity(n);
+    let mut entity_key = Vec::with_capacity(n);
+    let mut related_key = Vec::with_capacity(n);
+    let mut topics: [Vec<Option<Vec<u8>>>; 4] = Default::default();
+    let mut data = Vec::with_capacity(n);
+    let mut args = Vec::with_capacity(n);
+    for e in events {
+        let p = &e.provenance;
+        contract_address.push(p.contract_address.to_vec());
+        block_number.push(p.block_number as i64);
+        block_hash.push(p.block_hash.to_vec());
+        block_timestamp.push(p.block_timestamp as i64);
+        transaction_hash.push(p.transaction_hash.to_vec());
+        transaction_index.push(p.transaction_index as i32);
+        log_index.push(p.log_index as i32);
+        is_final.push(p.is_final);
+        contract.push(e.contract.name().to_owned());
+        event.push(e.name.clone());
+        let entity = e.entity();
+        entity_kind.push(entity.map(|k| k.kind().to_owned()));
+        entity_key.push(entity.map(|k| k.key()));
+        related_key.push(e.related().map(|k| k.key()));
+        for (i, column) in topics.iter_mut().enumerate() {
+            column.push(e.topics.get(i).map(|t| t.to_vec()));
+        }
+        data.push(e.data.to_vec());
+        args.push(e.args.to_string());
+    }
+    let [topic0, topic1, topic2, topic3] = topics;
+    let result = sqlx::query!(
+        "INSERT INTO events (chain_id, contract_address, block_number, block_hash, block_timestamp,
+             transaction_hash, transaction_index, log_index, is_final, contract, event, entity_kind,
+             entity_key, related_key, topic0, topic1, topic2, topic3, data, args)
+         SELECT $1, a, bn, bh, bt, th, ti, li, f, c, ev, ek, ekey, rk, t0, t1, t2, t3, d, x::jsonb
+         FROM UNNEST($2::bytea[], $3::bigint[], $4::bytea[], $5::bigint[], $6::bytea[], $7::int[],
+             $8::int[], $9::bool[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::bytea[],
+             $15::bytea[], $16::bytea[], $17::bytea[], $18::bytea[], $19::bytea[], $20::text[])
+             AS u(a, bn, bh, bt, th, ti, li, f, c, ev, ek, ekey, rk, t0, t1, t2, t3, d, x)
+         ON CONFLICT DO NOTHING",
+        chain_id as i64,
+        &contract_address,
+        &block_number,
+        &block_hash,
+        &block_timestamp,
+        &transaction_hash,
+        &transaction_index,
+        &log_index,
+        &is_final,
+        &contract,
+        &event,
+        &entity_kind as &[Option<String>],
+        &entity_key as &[Option<Vec<u8>>],
+        &related_key as &[Option<Vec<u8>>],
+        &topic0 as &[Option<Vec<u8>>],
+        &topic1 as &[Option<Vec<u8>>],
+        &topic2 as &[Option<Vec<u8>>],
+        &topic3 as &[Option<Vec<u8>>],
+        &data,
+        &args,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// The keys of `entities` of one kind, as stored.
+fn keys_of(entities: &BTreeSet<EntityKey>, kind: &str) -> Vec<Vec<u8>> {
+    entities.iter().filter(|e| e.kind() == kind).map(EntityKey::key).collect()
+}
+
+/// Deletes every current-state row of `entities`.
+pub async fn delete_derived(conn: &mut PgConnection, chain_id: u64, entities: &BTreeSet<EntityKey>) -> Result<()> {
+    let chain_id = chain_id as i64;
+    let guarantees = keys_of(entities, "guarantee");
+    if !guarantees.is_empty() {
+        sqlx::query!("DELETE FROM guarantees WHERE chain_id = $1 AND id = ANY($2)", chain_id, &guarantees)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query!(
+            "DELETE FROM guarantee_amendments WHERE chain_id = $1 AND guarantee_id = ANY($2)",
+            chain_id,
+            &guarantees
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
+            "DELETE FROM guarantee_claims WHERE chain_id = $1 AND guarantee_id = ANY($2)",
+            chain_id,
+            &guarantees
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
+            "DELETE FROM guarantee_releases WHERE chain_id = $1 AND guarantee_id = ANY($2)",
+            chain_id,
+            &guarantees
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let confirmations = keys_of(entities, "confirmation");
+    if !confirmations.is_empty() {
+        sqlx::query!("DELETE FROM credit_confirmations WHERE chain_id = $1 AND id = ANY($2)", chain_id, &confirmations)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let issuers: Vec<i32> = entities
+        .iter()
+        .filter_map(|e| match e {
+            EntityKey::Issuer(code) => Some(i32::from(*code)),
+            _ => None,
+        })
+        .collect();
+    if !issuers.is_empty() {
+        sqlx::query!("DELETE FROM issuers WHERE chain_id = $1 AND bank_code = ANY($2)", chain_id, &issuers)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query!("DELETE FROM issuer_signers WHERE chain_id = $1 AND bank_code = ANY($2)", chain_id, &issuers)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let agencies = keys_of(entities, "agency");
+    if !agencies.is_empty() {
+        sqlx::query!("DELETE FROM agencies WHERE chain_id = $1 AND agency_code = ANY($2)", chain_id, &agencies)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let gateways = keys_of(entities, "gateway");
+    if !gateways.is_empty() {
+        sqlx::query!("DELETE FROM gateways WHERE chain_id = $1 AND gateway = ANY($2)", chain_id, &gateways)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Collects one field of every row into a column vector.
+macro_rules! column {
+    ($rows:expr, $field:ident) => {
+        $rows.iter().map(|r| r.$field.clone()).collect::<Vec<_>>()
+    };
+}
+
+/// Inserts current-state rows (after [`delete_derived`] removed the old ones).
+pub async fn insert_derived(conn: &mut PgConnection, rows: &Derived) -> Result<()> {
+    crate::write_state::insert_issuers(conn, rows).await?;
+    crate::write_state::insert_guarantees(conn, &rows.guarantees).await?;
+    crate::write_state::insert_guarantee_children(conn, rows).await?;
+    crate::write_state::insert_confirmations(conn, &rows.confirmations).await?;
+    Ok(())
+}
+
+pub(crate) use column;

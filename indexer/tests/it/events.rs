@@ -1,0 +1,230 @@
+//! Every event type lands in the right tables, with the right provenance.
+
+use std::collections::BTreeSet;
+
+use alloy::primitives::B256;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::common::{World, database_url, guarantee_id, index_once};
+
+/// contract address, block number, block hash, block time, tx hash, tx index, log index, event.
+type ProvenanceRow = (Vec<u8>, i64, Vec<u8>, i64, Vec<u8>, i32, i32, String);
+/// amount, outstanding, total paid, counts, release dates, status before suspension.
+type G1Row = (String, String, String, i32, i32, i32, Option<String>, Option<String>, String);
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn every_event_type_lands_in_the_right_tables(_: PgPoolOptions, options: PgConnectOptions) {
+    let world = World::new().await;
+    let receipts = world.every_event().await;
+    let url = database_url(&options);
+    index_once(&world, &url).await;
+    let pool = PgPool::connect(&url).await.unwrap();
+
+    // Every event name of the three ABIs that the scenario emits is stored, once per log.
+    let names: BTreeSet<String> =
+        sqlx::query_scalar("SELECT DISTINCT event FROM events").fetch_all(&pool).await.unwrap().into_iter().collect();
+    for name in [
+        "IssuerAdmitted",
+        "IssuerSuspended",
+        "IssuerResumed",
+        "SignerAdded",
+        "SignerRemoved",
+        "AgencyRegistered",
+        "GatewayAuthorised",
+        "GatewayRevoked",
+        "RoleGranted",
+        "GuaranteeIssued",
+        "GuaranteeAccepted",
+        "GuaranteeRejected",
+        "GuaranteeCancelled",
+        "AmendmentProposed",
+        "AmendmentAccepted",
+        "AmendmentRejected",
+        "GuaranteeReduced",
+        "GuaranteeReleased",
+        "ClaimMade",
+        "ClaimPaid",
+        "ClaimRejected",
+        "ClaimWithdrawn",
+        "GuaranteeExtended",
+        "GuaranteeExpired",
+        "GuaranteeSuperseded",
+        "GuaranteeSuspended",
+        "GuaranteeResumed",
+        "CreditConfirmationIssued",
+        "CreditConfirmationRevoked",
+        "CreditConfirmationSuperseded",
+        "CreditConfirmationExpired",
+    ] {
+        assert!(names.contains(name), "no {name} stored; stored: {names:?}");
+    }
+    let (stored, distinct): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(DISTINCT (block_hash, log_index)) FROM events")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, distinct);
+
+    // Provenance of every log of a few receipts equals the node's.
+    for (label, receipt) in &receipts {
+        for log in receipt.inner.logs() {
+            let row: ProvenanceRow = sqlx::query_as(
+                "SELECT contract_address, block_number, block_hash, block_timestamp, transaction_hash,
+                     transaction_index, log_index, event FROM events WHERE block_hash = $1 AND log_index = $2",
+            )
+            .bind(log.block_hash.unwrap().as_slice())
+            .bind(log.log_index.unwrap() as i32)
+            .fetch_one(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{label}: log {:?} not stored: {e}", log.log_index));
+            assert_eq!(row.0, log.address().as_slice(), "{label}");
+            assert_eq!(row.1 as u64, receipt.block_number.unwrap(), "{label}");
+            assert_eq!(row.3 as u64, log.block_timestamp.unwrap_or(row.3 as u64), "{label}");
+            assert_eq!(row.4, receipt.transaction_hash.as_slice(), "{label}");
+            assert_eq!(row.5 as u64, receipt.transaction_index.unwrap(), "{label}");
+        }
+    }
+    let (timestamp_ok,): (bool,) = sqlx::query_as(
+        "SELECT bool_and(e.block_timestamp = b.block_timestamp) FROM events e JOIN blocks b USING (chain_id, block_number, block_hash)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(timestamp_ok, "every event's block time is its block's");
+
+    // Current state.
+    let status = |bank_ref: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT status FROM guarantees WHERE id = $1")
+                .bind(guarantee_id(2, bank_ref).as_slice())
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(status("LG-1").await, "Released");
+    assert_eq!(status("LG-2").await, "Rejected");
+    assert_eq!(status("LG-3").await, "Cancelled");
+    assert_eq!(status("LG-4").await, "Expired");
+    assert_eq!(status("LG-5").await, "Superseded");
+    assert_eq!(status("LG-6").await, "Active");
+    assert_eq!(status("LG-7").await, "PaidOut");
+    let g1: G1Row = sqlx::query_as(
+        "SELECT amount::text, outstanding::text, total_paid::text, amendment_count, claim_count, release_count,
+             obligations_ended_at::text, return_deadline::text, status_before_suspension
+         FROM guarantees WHERE id = $1",
+    )
+    .bind(guarantee_id(2, "LG-1").as_slice())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((g1.0.as_str(), g1.1.as_str(), g1.2.as_str()), ("150000000", "0", "5000000"));
+    assert_eq!((g1.3, g1.4, g1.5), (2, 4, 2));
+    let ended: u64 = g1.6.unwrap().parse().unwrap();
+    assert_eq!(g1.7.unwrap().parse::<u64>().unwrap(), ended + 15 * 86_400);
+    assert_eq!(g1.8, "None");
+    let links: (Option<Vec<u8>>, Option<Vec<u8>>) = sqlx::query_as(
+        "SELECT (SELECT replaced_by FROM guarantees WHERE id = $1), (SELECT replaces FROM guarantees WHERE id = $2)",
+    )
+    .bind(guarantee_id(2, "LG-5").as_slice())
+    .bind(guarantee_id(2, "LG-6").as_slice())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(links.0.as_deref(), Some(guarantee_id(2, "LG-6").as_slice()));
+    assert_eq!(links.1.as_deref(), Some(guarantee_id(2, "LG-5").as_slice()));
+
+    let amendments: Vec<(i32, String, Option<String>)> = sqlx::query_as(
+        "SELECT sequence, status, reason_code FROM guarantee_amendments WHERE guarantee_id = $1 ORDER BY sequence",
+    )
+    .bind(guarantee_id(2, "LG-1").as_slice())
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(amendments, vec![(1, "Accepted".into(), None), (2, "Rejected".into(), Some("NOT-AGREED".into()))]);
+    let claims: Vec<(i32, String, bool, Option<Vec<String>>)> = sqlx::query_as(
+        "SELECT sequence, status, extend_or_pay, discrepancies FROM guarantee_claims WHERE guarantee_id = $1 ORDER BY sequence",
+    )
+    .bind(guarantee_id(2, "LG-1").as_slice())
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        claims,
+        vec![
+            (1, "Paid".into(), false, None),
+            (2, "Extended".into(), true, None),
+            (3, "Rejected".into(), false, Some(vec!["LATE".into(), "WRONG-AMOUNT".into()])),
+            (4, "Withdrawn".into(), false, None),
+        ]
+    );
+    let releases: Vec<(i32, String, String)> = sqlx::query_as(
+        "SELECT sequence, kind, amount::text FROM guarantee_releases WHERE guarantee_id = $1 ORDER BY sequence",
+    )
+    .bind(guarantee_id(2, "LG-1").as_slice())
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(releases, vec![(1, "Reduce".into(), "10000000".into()), (2, "Release".into(), "135000000".into())]);
+
+    let confirmations: Vec<(String, String, Option<Vec<u8>>)> =
+        sqlx::query_as("SELECT bank_ref, status, replaces FROM credit_confirmations ORDER BY bank_ref")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        confirmations,
+        vec![
+            ("CC-1".into(), "Revoked".into(), None),
+            ("CC-2".into(), "Superseded".into(), None),
+            ("CC-3".into(), "Valid".into(), Some(guarantee_id(2, "CC-2").to_vec())),
+            ("CC-4".into(), "Expired".into(), None),
+        ]
+    );
+    let issuers: Vec<(i32, String, i64)> =
+        sqlx::query_as("SELECT bank_code, status, signer_count FROM issuers ORDER BY bank_code")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(issuers, vec![(2, "Active".into(), 1), (4, "Active".into(), 1)]);
+    let signers: Vec<(i32, bool)> =
+        sqlx::query_as("SELECT bank_code, active FROM issuer_signers ORDER BY bank_code, active")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(signers, vec![(2, false), (2, true), (4, true)]);
+    let agencies: Vec<String> =
+        sqlx::query_scalar("SELECT code FROM agencies ORDER BY code").fetch_all(&pool).await.unwrap();
+    assert_eq!(agencies, vec!["21009", "99999"]);
+    let gateways: Vec<bool> =
+        sqlx::query_scalar("SELECT authorised FROM gateways ORDER BY authorised").fetch_all(&pool).await.unwrap();
+    assert_eq!(gateways, vec![false, true]);
+
+    // Every row derived from an event carries that event's provenance, and the chain is final.
+    let orphans: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM guarantees g WHERE NOT EXISTS (SELECT 1 FROM events e
+             WHERE e.block_hash = g.block_hash AND e.log_index = g.log_index AND e.transaction_hash = g.transaction_hash)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(orphans, 0);
+    let unfinal: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM events WHERE NOT is_final").fetch_one(&pool).await.unwrap();
+    assert_eq!(unfinal, 0, "with 0 confirmations every indexed block is final");
+
+    // And the contracts agree with every row.
+    let mut conn = egp_indexer::follow::connect(&url).await.unwrap();
+    let chain = egp_indexer::chain::Chain::connect(
+        &world.anvil.endpoint(),
+        std::time::Duration::from_secs(5),
+        Default::default(),
+    )
+    .unwrap();
+    let report = egp_indexer::verify::verify(&mut conn, &chain, &world.deployment, None, None).await.unwrap();
+    assert!(report.is_clean(), "{:#?}", report.differences);
+    assert!(report.events > 50 && report.records > 10, "{report:?}");
+    let _ = B256::ZERO;
+}

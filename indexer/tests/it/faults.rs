@@ -1,0 +1,192 @@
+//! Faults: SIGKILL of the real process mid-backfill, two indexers on one database, the node
+//! stopping and restarting, the database dropping the connection.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use alloy::node_bindings::Anvil;
+use alloy::providers::Provider;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::common::{
+    ScratchDb, TempDir, World, checkpoint, checksums, database_url, eventually, follow, index_once, settings,
+};
+
+fn spawn_indexer(world: &World, database: &str, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_egp-indexer"))
+        .args(["--database-url", database, "--rpc-url", &world.anvil.endpoint()])
+        .arg("--manifest")
+        .arg(&world.manifest)
+        .args(["--poll-interval-ms", "50", "--max-backoff-ms", "300", "--progress", "off"])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the egp-indexer binary")
+}
+
+async fn seed(world: &World, guarantees: usize) {
+    world.every_event().await;
+    let far = world.now().await + 86_400 * 365;
+    for i in 0..guarantees {
+        world.issue(&format!("LG-SEED-{i}"), far).await;
+    }
+}
+
+async fn clean_index_equals(world: &World, pool: &PgPool, admin: &PgPool, options: &PgConnectOptions) {
+    let clean = ScratchDb::new(admin, options).await;
+    index_once(world, &clean.url).await;
+    assert_eq!(checksums(pool).await, checksums(&clean.pool).await, "tables differ from a clean index");
+    clean.drop_now().await;
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn sigkill_at_several_points_of_a_backfill_loses_and_duplicates_nothing(
+    pool_options: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    let admin = pool_options.connect_with(options.clone()).await.unwrap();
+    let world = World::new().await;
+    seed(&world, 40).await;
+    let head = world.provider.get_block_number().await.unwrap() as i64;
+    let url = database_url(&options);
+    let pool = PgPool::connect(&url).await.unwrap();
+    let slow = ["--initial-block-range", "1", "--max-block-range", "2", "--exit-when-caught-up"];
+
+    let mut kills = Vec::new();
+    for fraction in [4, 2, 4 * 3] {
+        let threshold = head * fraction / 16;
+        let mut child = spawn_indexer(&world, &url, &slow);
+        eventually(60, "progress before the kill", || async { checkpoint(&pool).await >= threshold }).await;
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        kills.push(checkpoint(&pool).await);
+    }
+    // And once at an arbitrary instant, very early.
+    let mut child = spawn_indexer(&world, &url, &slow);
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(kills.iter().any(|&k| k < head), "at least one kill landed mid-backfill: {kills:?} of {head}");
+
+    let status = spawn_indexer(&world, &url, &slow).wait().unwrap();
+    assert!(status.success());
+    assert_eq!(checkpoint(&pool).await, head);
+    clean_index_equals(&world, &pool, &admin, &options).await;
+}
+
+async fn writer_pid(pool: &PgPool) -> Option<u32> {
+    let name: Option<String> = sqlx::query_scalar(
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+         WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()",
+    )
+    .fetch_optional(pool)
+    .await
+    .unwrap();
+    name.and_then(|n| n.strip_prefix("egp-indexer/").and_then(|p| p.parse().ok()))
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn two_indexers_one_writer_and_takeover_after_kill(_: PgPoolOptions, options: PgConnectOptions) {
+    let world = World::new().await;
+    let url = database_url(&options);
+    let pool = PgPool::connect(&url).await.unwrap();
+    let mut first = spawn_indexer(&world, &url, &[]);
+    let mut second = spawn_indexer(&world, &url, &[]);
+    let head = world.provider.get_block_number().await.unwrap() as i64;
+    eventually(30, "one writer to catch up", || async { checkpoint(&pool).await >= head }).await;
+    let writer = writer_pid(&pool).await.expect("a writer");
+    assert!(writer == first.id() || writer == second.id(), "the writer is one of ours");
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'egp-indexer/%' AND datname = current_database()",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(waiting, 2, "both indexers are connected; only one holds the lock");
+
+    let (killed, survivor) = if writer == first.id() { (&mut first, &mut second) } else { (&mut second, &mut first) };
+    killed.kill().unwrap();
+    killed.wait().unwrap();
+    let far = world.now().await + 86_400;
+    let (_, receipt) = world.issue("LG-AFTER-KILL", far).await;
+    let block = receipt.block_number.unwrap() as i64;
+    eventually(30, "the survivor to take over", || async { checkpoint(&pool).await >= block }).await;
+    assert_eq!(writer_pid(&pool).await, Some(survivor.id()));
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE event = 'GuaranteeIssued'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(events, 1);
+
+    // SIGTERM: a clean exit.
+    unsafe { libc::kill(survivor.id() as i32, libc::SIGTERM) };
+    let status = survivor.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0, got {status:?}");
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn the_node_stops_and_restarts_and_the_indexer_recovers(pool_options: PgPoolOptions, options: PgConnectOptions) {
+    let admin = pool_options.connect_with(options.clone()).await.unwrap();
+    let dir = TempDir::new("state");
+    let state = dir.0.join("anvil-state.json");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let anvil = || Anvil::at(egp_contracts::tools::anvil()).port(port).arg("--state").arg(&state);
+    let mut world = World::with_anvil(anvil()).await;
+    let url = database_url(&options);
+    let pool = PgPool::connect(&url).await.unwrap();
+    let (cancel, task) = follow(settings(&world, &url, &[]));
+    let far = world.now().await + 86_400 * 365;
+    let (_, receipt) = world.issue("LG-BEFORE", far).await;
+    let block = receipt.block_number.unwrap() as i64;
+    eventually(30, "indexing before the outage", || async { checkpoint(&pool).await >= block }).await;
+
+    // Stop the node (SIGTERM: it writes its state), leave the indexer without it for a while.
+    let stopped = std::mem::replace(&mut world.anvil, Anvil::at(egp_contracts::tools::anvil()).try_spawn().unwrap());
+    drop(stopped);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(!task.is_finished(), "the indexer does not exit on an RPC outage");
+
+    let restarted = anvil().try_spawn().expect("anvil restarts from its state");
+    world.anvil = restarted;
+    world.provider = crate::common::provider_for(&world.anvil);
+    let (_, receipt) = world.issue("LG-AFTER", far).await;
+    let block = receipt.block_number.unwrap() as i64;
+    eventually(30, "indexing after the outage", || async { checkpoint(&pool).await >= block }).await;
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM guarantees").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 2);
+    cancel.cancel();
+    task.await.unwrap().unwrap();
+    clean_index_equals(&world, &pool, &admin, &options).await;
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn a_dropped_database_connection_is_survived(pool_options: PgPoolOptions, options: PgConnectOptions) {
+    let admin = pool_options.connect_with(options.clone()).await.unwrap();
+    let world = World::new().await;
+    let url = database_url(&options);
+    let pool = PgPool::connect(&url).await.unwrap();
+    let (cancel, task) = follow(settings(&world, &url, &[]));
+    let far = world.now().await + 86_400 * 365;
+    for round in 0..3 {
+        let (_, receipt) = world.issue(&format!("LG-DB-{round}"), far).await;
+        let block = receipt.block_number.unwrap() as i64;
+        eventually(30, "indexing", || async { checkpoint(&pool).await >= block }).await;
+        let killed: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name LIKE 'egp-indexer/%' AND datname = current_database()",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(killed, vec![true]);
+    }
+    let (_, receipt) = world.issue("LG-DB-LAST", far).await;
+    let block = receipt.block_number.unwrap() as i64;
+    eventually(30, "indexing after reconnecting", || async { checkpoint(&pool).await >= block }).await;
+    cancel.cancel();
+    task.await.unwrap().unwrap();
+    clean_index_equals(&world, &pool, &admin, &options).await;
+}

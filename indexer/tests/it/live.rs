@@ -1,0 +1,81 @@
+//! Live follow, finality, NOTIFY, adaptive ranges.
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+
+use crate::common::{ScratchDb, World, checkpoint, checksums, database_url, eventually, follow, index_once, settings};
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn live_follow_marks_finality_and_notifies(pool_options: PgPoolOptions, options: PgConnectOptions) {
+    let world = World::new().await;
+    let url = database_url(&options);
+    let pool = pool_options.connect_with(options.clone()).await.unwrap();
+    let mut listener = PgListener::connect_with(&pool).await.unwrap();
+    listener.listen(egp_indexer::store::NOTIFY_CHANNEL).await.unwrap();
+    let (cancel, task) = follow(settings(&world, &url, &["--confirmations", "3"]));
+
+    let far = world.now().await + 86_400 * 365;
+    let (id, receipt) = world.issue("LG-LIVE-1", far).await;
+    let block = receipt.block_number.unwrap() as i64;
+    eventually(20, "the new guarantee", || {
+        let pool = pool.clone();
+        async move { checkpoint(&pool).await >= block }
+    })
+    .await;
+    // A NOTIFY names the new guarantee.
+    let notification = loop {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), listener.recv()).await.unwrap().unwrap();
+        if n.payload().contains(&hex::encode(id)) {
+            break n;
+        }
+    };
+    let payload: serde_json::Value = serde_json::from_str(notification.payload()).unwrap();
+    assert_eq!(payload["kind"], "batch");
+
+    let is_final = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, bool>("SELECT is_final FROM guarantees WHERE id = $1")
+            .bind(id.as_slice())
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    assert!(!is_final(pool.clone()).await, "3 confirmations needed");
+    let _ = world.rpc("anvil_mine", serde_json::json!([3])).await;
+    eventually(20, "finality after 3 confirmations", || is_final(pool.clone())).await;
+    let unfinal_events: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM events WHERE NOT is_final AND block_number <= $1")
+            .bind(block)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(unfinal_events, 0);
+
+    cancel.cancel();
+    task.await.unwrap().unwrap();
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn tiny_ranges_and_one_big_range_index_the_same(
+    pool_options: sqlx::postgres::PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    let admin = pool_options.connect_with(options.clone()).await.unwrap();
+    let world = World::new().await;
+    world.every_event().await;
+    let url = database_url(&options);
+    egp_indexer::run(
+        settings(
+            &world,
+            &url,
+            &["--exit-when-caught-up", "--initial-block-range", "1", "--max-block-range", "3", "--reorg-window", "5"],
+        ),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let clean = ScratchDb::new(&admin, &options).await;
+    index_once(&world, &clean.url).await;
+    let pool = PgPool::connect(&url).await.unwrap();
+    assert_eq!(checksums(&pool).await, checksums(&clean.pool).await);
+    clean.drop_now().await;
+}

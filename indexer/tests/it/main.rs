@@ -1,0 +1,9 @@
+//! egp-indexer against real anvil and real PostgreSQL (a fresh database per test).
+
+#[allow(dead_code, reason = "each test uses part of the shared world")]
+mod common;
+mod events;
+mod faults;
+mod live;
+mod reorg;
+mod verify;
