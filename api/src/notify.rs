@@ -1,0 +1,106 @@
+//! The indexer's `NOTIFY` after each commit, fanned out to subscriptions. One `LISTEN`
+//! connection per server; subscriptions also poll every few seconds, so a notification lost
+//! while the listener reconnects delays an event but never drops it.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Deserialize;
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+/// One commit of the indexer, as its `NOTIFY` payload describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Commit {
+    /// `batch` or `reorg`.
+    pub kind: String,
+    /// Chain id.
+    pub chain_id: u64,
+    /// First block covered (for a reorg: the first block undone).
+    pub from_block: i64,
+    /// Last block covered.
+    pub to_block: i64,
+}
+
+/// A reorg the API heard of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReorgSeen {
+    /// First block undone.
+    pub from_block: i64,
+    /// Last block undone.
+    pub to_block: i64,
+    /// Unix seconds.
+    pub seen_at: u64,
+}
+
+/// Fans the indexer's commits out to subscriptions.
+#[derive(Debug)]
+pub struct Notifier {
+    sender: broadcast::Sender<Commit>,
+    last_reorg: Mutex<Option<ReorgSeen>>,
+}
+
+impl Default for Notifier {
+    fn default() -> Self {
+        Self { sender: broadcast::channel(1024).0, last_reorg: Mutex::new(None) }
+    }
+}
+
+impl Notifier {
+    /// A receiver of every commit from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Commit> {
+        self.sender.subscribe()
+    }
+
+    /// The last reorg heard of.
+    pub fn last_reorg(&self) -> Option<ReorgSeen> {
+        *self.last_reorg.lock().expect("not poisoned")
+    }
+
+    /// Passes on one payload (ignored unless it parses).
+    pub fn publish(&self, payload: &str) {
+        let Ok(commit) = serde_json::from_str::<Commit>(payload) else {
+            tracing::warn!("unreadable indexer notification ignored");
+            return;
+        };
+        if commit.kind == "reorg" {
+            let seen_at = chrono::Utc::now().timestamp().max(0) as u64;
+            *self.last_reorg.lock().expect("not poisoned") =
+                Some(ReorgSeen { from_block: commit.from_block, to_block: commit.to_block, seen_at });
+        }
+        let _ = self.sender.send(commit);
+    }
+
+    /// Listens on the indexer's channel until `cancel`, reconnecting after failures.
+    pub async fn listen(&self, pool: PgPool, cancel: CancellationToken) {
+        while !cancel.is_cancelled() {
+            let mut listener = match PgListener::connect_with(&pool).await {
+                Ok(listener) => listener,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for indexer notifications; retrying");
+                    tokio::select! { _ = cancel.cancelled() => return, _ = tokio::time::sleep(Duration::from_secs(2)) => continue }
+                }
+            };
+            if let Err(error) = listener.listen(egp_indexer::store::NOTIFY_CHANNEL).await {
+                tracing::warn!(%error, "LISTEN failed; retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                continue;
+            }
+            loop {
+                tokio::select! {
+                    _ = cancel.cancelled() => return,
+                    received = listener.recv() => match received {
+                        Ok(notification) => self.publish(notification.payload()),
+                        Err(error) => {
+                            tracing::warn!(%error, "indexer notifications interrupted; reconnecting");
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `guaranteeEvents` and `creditConfirmationEvents`: each event the indexer commits, with its
+//! provenance, pushed after the commit's `NOTIFY`. `fromBlock` replays from a block first, so a
+//! client that reconnects resumes from the block of the last event it saw, without gaps.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::{Context, InputObject, Subscription};
+use futures_util::Stream;
+use tokio::sync::broadcast;
+
+use super::guarantee::Event;
+use super::types::{parse_bank, parse_id};
+use super::{Api, principal};
+use crate::db::{self, EventRow, Session};
+use crate::notify::Commit;
+
+/// Events per read.
+const BATCH: i64 = 200;
+/// Longest wait for a notification before reading anyway.
+const POLL: Duration = Duration::from_secs(3);
+
+/// Which events to follow.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct EventFilterInput {
+    /// Only this record's events (0x id).
+    pub record_id: Option<String>,
+    /// Only this bank's records (`002`); a `bank` key is always limited to its own.
+    pub bank_code: Option<String>,
+}
+
+/// The subscriptions.
+#[derive(Debug, Default)]
+pub struct EventSubscription;
+
+struct Follow {
+    api: Arc<Api>,
+    kind: &'static str,
+    record: Option<Vec<u8>>,
+    bank: Option<i32>,
+    /// The last (block, log index) delivered; `None` until the starting point is known.
+    after: Option<(i64, i32)>,
+    from_block: Option<i64>,
+    buffer: VecDeque<EventRow>,
+    commits: broadcast::Receiver<Commit>,
+}
+
+impl Follow {
+    async fn next_event(&mut self) -> async_graphql::Result<Event> {
+        loop {
+            if let Some(row) = self.buffer.pop_front() {
+                self.after = Some((row.provenance.block_number, row.provenance.log_index));
+                return Ok(Event(row));
+            }
+            let session = Session::new(self.api.pool.clone(), self.api.chain_id);
+            if let Some(marker) = session.marker().await? {
+                let after = *self.after.get_or_insert(match self.from_block {
+                    Some(from) => (from - 1, i32::MAX),
+                    None => (marker.block_number, i32::MAX),
+                });
+                let rows = db::events_after(
+                    &session,
+                    self.kind,
+                    after,
+                    marker.block_number,
+                    self.record.clone(),
+                    self.bank,
+                    BATCH,
+                )
+                .await?;
+                if !rows.is_empty() {
+                    self.buffer.extend(rows);
+                    continue;
+                }
+            }
+            drop(session);
+            match tokio::time::timeout(POLL, self.commits.recv()).await {
+                Ok(Ok(commit)) if commit.kind == "reorg" => {
+                    // Blocks from `from_block` were replaced: deliver their new events again.
+                    if let Some(after) = self.after
+                        && commit.from_block <= after.0
+                    {
+                        self.after = Some((commit.from_block - 1, i32::MAX));
+                    }
+                }
+                Err(_) | Ok(_) => {}
+            }
+        }
+    }
+}
+
+fn follow(
+    ctx: &Context<'_>,
+    kind: &'static str,
+    filter: Option<EventFilterInput>,
+    from_block: Option<i64>,
+) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Event>> + use<>> {
+    let who = principal(ctx)?;
+    who.require_browse("follow events")?;
+    let api = ctx.data_unchecked::<Arc<Api>>().clone();
+    let filter = filter.unwrap_or_default();
+    let record = filter.record_id.as_deref().map(|id| parse_id("recordId", id)).transpose()?;
+    let mut bank = filter.bank_code.as_deref().map(parse_bank).transpose()?;
+    if let Some(own) = who.bank() {
+        let own = i32::from(own.get());
+        if bank.is_some_and(|b| b != own) {
+            return Err(crate::Error::Forbidden { action: "follow another bank's records" }.into());
+        }
+        bank = Some(own);
+    }
+    if from_block.is_some_and(|b| b < 0) {
+        return Err(crate::Error::invalid("fromBlock", "must not be negative").into());
+    }
+    let commits = api.notifier.subscribe();
+    let state = Follow { api, kind, record, bank, after: None, from_block, buffer: VecDeque::new(), commits };
+    Ok(futures_util::stream::unfold(state, |mut state| async move {
+        let item = state.next_event().await;
+        Some((item, state))
+    }))
+}
+
+#[Subscription]
+impl EventSubscription {
+    /// Every guarantee event committed by the indexer from now on, or from `fromBlock` (resume
+    /// with the block of the last event seen and skip the events already handled).
+    async fn guarantee_events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EventFilterInput>,
+        from_block: Option<i64>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Event>> + use<>> {
+        follow(ctx, "guarantee", filter, from_block)
+    }
+
+    /// Every credit confirmation event committed from now on, or from `fromBlock`.
+    async fn credit_confirmation_events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EventFilterInput>,
+        from_block: Option<i64>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Event>> + use<>> {
+        follow(ctx, "confirmation", filter, from_block)
+    }
+}

@@ -1,0 +1,263 @@
+//! Shared output types and conversions: amounts (satang as strings plus THB formatted), dates
+//! (ISO-8601 in Asia/Bangkok), hex ids and addresses, provenance, and the domain enums.
+
+use async_graphql::{Enum, SimpleObject};
+use egp_contracts::{Satang, dates};
+
+use crate::db::ProvenanceRow;
+use crate::{Error, Result};
+
+/// `0x`-prefixed lowercase hex.
+pub(crate) fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// An address, EIP-55 checksummed.
+pub(crate) fn address(bytes: &[u8]) -> String {
+    if bytes.len() == 20 { alloy::primitives::Address::from_slice(bytes).to_checksum(None) } else { hex0x(bytes) }
+}
+
+/// A Unix timestamp as an ISO-8601 date-time in Asia/Bangkok (`2027-12-31T23:59:59+07:00`).
+pub(crate) fn iso(timestamp: u64) -> String {
+    dates::to_bangkok(timestamp).to_rfc3339()
+}
+
+/// A stored `NUMERIC` timestamp as an ISO-8601 Bangkok date-time.
+pub(crate) fn iso_text(table: &'static str, text: &str) -> Result<String> {
+    Ok(iso(parse_u64(table, text)?))
+}
+
+/// A stored `NUMERIC` as an unsigned 64-bit integer.
+pub(crate) fn parse_u64(table: &'static str, text: &str) -> Result<u64> {
+    text.parse().map_err(|_| Error::Corrupt { table, reason: format!("{text:?} is not a uint64") })
+}
+
+/// A stored `NUMERIC` amount in satang.
+pub(crate) fn parse_satang(table: &'static str, text: &str) -> Result<u128> {
+    text.parse().map_err(|_| Error::Corrupt { table, reason: format!("{text:?} is not an amount") })
+}
+
+/// An amount of Thai baht.
+#[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
+pub struct Amount {
+    /// Satang (1 THB = 100 satang), as a decimal string: exact at any size.
+    pub satang: String,
+    /// Baht formatted for people: `1,250,000.00 THB`.
+    pub thb: String,
+}
+
+impl Amount {
+    /// From satang.
+    pub fn new(satang: u128) -> Self {
+        Self { satang: satang.to_string(), thb: Satang(satang).to_string() }
+    }
+
+    /// From a stored `NUMERIC`.
+    pub(crate) fn parse(table: &'static str, text: &str) -> Result<Self> {
+        parse_satang(table, text).map(Self::new)
+    }
+}
+
+/// Where a fact lives on chain: the event that last changed the record.
+#[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
+pub struct Provenance {
+    /// Chain id.
+    pub chain_id: i64,
+    /// The contract that emitted the event (EIP-55).
+    pub contract: String,
+    /// Block number.
+    pub block_number: i64,
+    /// Block hash.
+    pub block_hash: String,
+    /// Block time, ISO-8601 in Asia/Bangkok.
+    pub block_time: String,
+    /// Transaction hash.
+    pub transaction_hash: String,
+    /// Index of the transaction in its block.
+    pub transaction_index: i32,
+    /// Index of the log in its block.
+    pub log_index: i32,
+    /// Whether the block is final (cannot be reorganised away).
+    #[graphql(name = "final")]
+    pub is_final: bool,
+}
+
+impl From<&ProvenanceRow> for Provenance {
+    fn from(row: &ProvenanceRow) -> Self {
+        Self {
+            chain_id: row.chain_id,
+            contract: address(&row.contract_address),
+            block_number: row.block_number,
+            block_hash: hex0x(&row.block_hash),
+            block_time: iso(row.block_timestamp.max(0) as u64),
+            transaction_hash: hex0x(&row.transaction_hash),
+            transaction_index: row.transaction_index,
+            log_index: row.log_index,
+            is_final: row.is_final,
+        }
+    }
+}
+
+/// Declares a GraphQL enum mirroring a column's text values (the Solidity names).
+macro_rules! db_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// The value as stored (the Solidity name).
+            pub fn as_db(self) -> &'static str {
+                match self {
+                    $(Self::$variant => stringify!($variant)),+
+                }
+            }
+
+            /// Reads a stored value.
+            pub(crate) fn from_db(text: &str) -> Result<Self> {
+                match text {
+                    $(stringify!($variant) => Ok(Self::$variant),)+
+                    other => Err(Error::Corrupt {
+                        table: stringify!($name),
+                        reason: format!("unknown value {other:?}"),
+                    }),
+                }
+            }
+        }
+    };
+}
+
+db_enum! {
+    /// Guarantee types (Finance Ministry procurement regulation B.E. 2560).
+    GuaranteeType {
+        /// Bid security (confidential: only e-GP and the issuing bank see it).
+        TEND,
+        /// Performance security.
+        PERF,
+        /// Advance payment.
+        APAY,
+        /// Retention money.
+        RETN,
+        /// Warranty.
+        WARR,
+        /// Any other guarantee.
+        OTHR,
+    }
+}
+
+db_enum! {
+    /// Where a guarantee stands (URDG 758 lifecycle).
+    GuaranteeStatus {
+        /// Issued, awaiting the agency.
+        PendingAcceptance,
+        /// In force.
+        Active,
+        /// A demand for payment is open.
+        Claimed,
+        /// A demand to extend or else pay is open.
+        ExtendOrPay,
+        /// Frozen by the admin (court order, fraud).
+        Suspended,
+        /// The agency refused it.
+        Rejected,
+        /// The bank withdrew it before acceptance.
+        Cancelled,
+        /// Released in full.
+        Released,
+        /// Its fixed expiry passed.
+        Expired,
+        /// Paid out in full.
+        PaidOut,
+        /// Replaced by another guarantee.
+        Superseded,
+    }
+}
+
+db_enum! {
+    /// How a guarantee ends.
+    ExpiryType {
+        /// On a fixed date.
+        FIXD,
+        /// Open-ended.
+        OPEN,
+        /// On a documented condition.
+        COND,
+    }
+}
+
+db_enum! {
+    /// Company or individual.
+    ApplicantType {
+        /// A juristic person.
+        Juristic,
+        /// An individual.
+        Individual,
+    }
+}
+
+db_enum! {
+    /// Where a credit confirmation stands (as stored; see `expired` for validity by date).
+    ConfirmationStatus {
+        /// In force until `validUntil`.
+        Valid,
+        /// Revoked by the bank.
+        Revoked,
+        /// Replaced by the bank.
+        Superseded,
+        /// Marked expired.
+        Expired,
+    }
+}
+
+db_enum! {
+    /// What a credit confirmation is for.
+    Purpose {
+        /// One e-GP project (with project number and budget).
+        PROJECT,
+        /// Supplier registration.
+        REGISTRATION,
+    }
+}
+
+/// Parses a `0x`-prefixed 32-byte id.
+pub(crate) fn parse_id(field: &'static str, text: &str) -> Result<Vec<u8>> {
+    let hex = text.trim().strip_prefix("0x").ok_or_else(|| Error::invalid(field, "expected 0x and 64 hex digits"))?;
+    if hex.len() != 64 {
+        return Err(Error::invalid(field, "expected 0x and 64 hex digits"));
+    }
+    hex::decode(hex).map_err(|_| Error::invalid(field, "expected 0x and 64 hex digits"))
+}
+
+/// Parses a 3-digit bank code.
+pub(crate) fn parse_bank(text: &str) -> Result<i32> {
+    let bank: egp_contracts::BankCode =
+        text.parse().map_err(|_| Error::invalid("bankCode", "expected 3 digits, e.g. 002"))?;
+    Ok(i32::from(bank.get()))
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub(crate) fn parse_date(field: &'static str, text: &str) -> Result<chrono::NaiveDate> {
+    dates::parse_date(text).map_err(|_| Error::invalid(field, "expected a date YYYY-MM-DD"))
+}
+
+/// Parses an amount in satang (a decimal string of digits).
+pub(crate) fn parse_amount(field: &'static str, text: &str) -> Result<u128> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 38 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid(field, "expected satang as a string of digits"));
+    }
+    text.parse().map_err(|_| Error::invalid(field, "expected satang as a string of digits"))
+}
+
+/// Validates a tax id and returns its commitment; the id is dropped here and never echoed.
+pub(crate) fn commit_tax_id(pepper: &egp_contracts::Pepper, tax_id: &str) -> Result<Vec<u8>> {
+    let id: egp_contracts::ThaiId = tax_id.trim().parse().map_err(|_| Error::InvalidTaxId)?;
+    Ok(id.commit(pepper).to_vec())
+}
+
+/// Today in Bangkok, by the wall clock.
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&dates::bangkok()).date_naive()
+}
