@@ -351,9 +351,13 @@ async fn chain(cli: &Cli, args: &super::args::ChainArgs) -> Result<()> {
         }
     ));
     output::result(&Shown(serde_json::json!({ "rpcUrl": local.url, "chainId": consortium.chain_id })), cli.json);
+    // Ctrl-C or SIGTERM (a supervising script) stop anvil gracefully, so that --state is saved.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|source| Error::Io { path: "SIGTERM handler".into(), source })?;
     tokio::select! {
         result = local.wait() => result,
         _ = tokio::signal::ctrl_c() => local.stop().await,
+        _ = terminate.recv() => local.stop().await,
     }
 }
 
