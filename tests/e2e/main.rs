@@ -1,0 +1,58 @@
+//! End to end: anvil, the `egp` library for banks and the gateway, the indexer and the API as
+//! real processes over a fresh PostgreSQL database, and e-GP's GraphQL requests over HTTP and
+//! WebSocket.
+
+mod lifecycle;
+mod resilience;
+mod subscriptions;
+
+use chrono::{Days, NaiveDate};
+use egp::bank::{ConfirmationPurpose, ConfirmationTerms, Expiry, GuaranteeTerms, reference_hash};
+use egp_contracts::{Code, GuaranteeType, Satang, ThaiId, dates};
+use egp_e2e::Stack;
+
+/// The DOMAIN.md example company id and another valid id: the suppliers of these tests.
+pub(crate) const COMPANY: &str = "0105564012347";
+pub(crate) const PERSON: &str = "1112034563562";
+
+pub(crate) fn code(text: &str) -> Code {
+    Code::new(text).expect("a valid code")
+}
+
+pub(crate) async fn today(stack: &Stack) -> NaiveDate {
+    dates::bangkok_date(stack.admin().await.chain_time().await.expect("chain time"))
+}
+
+/// A performance guarantee of 1,250,000.00 THB for the Department of Highways.
+pub(crate) fn terms(bank_ref: &str, applicant: &str, today: NaiveDate) -> GuaranteeTerms {
+    GuaranteeTerms {
+        bank_ref: bank_ref.to_owned(),
+        branch: code("0001"),
+        guarantee_type: GuaranteeType::PERF,
+        amount: Satang(125_000_000),
+        issue_date: today,
+        effective_date: today,
+        expiry: Expiry::Fixed(today.checked_add_days(Days::new(365)).expect("a date")),
+        agency: code("21009"),
+        project_number: code("69029460012"),
+        contract_number: "CGD-2569/0042".to_owned(),
+        applicant: applicant.parse::<ThaiId>().expect("a valid id"),
+        applicant_type: None,
+        document_hash: reference_hash(&format!("document {bank_ref}")),
+    }
+}
+
+/// A project credit confirmation of `credit_line` for a 20,000,000.00 THB budget.
+pub(crate) fn confirmation(bank_ref: &str, supplier: &str, credit_line: Satang, today: NaiveDate) -> ConfirmationTerms {
+    ConfirmationTerms {
+        bank_ref: bank_ref.to_owned(),
+        certifying_office: code("HEAD OFFICE"),
+        supplier: supplier.parse().expect("a valid id"),
+        supplier_type: None,
+        credit_line,
+        as_of: today,
+        valid_until: Some(today.checked_add_days(Days::new(365)).expect("a date")),
+        purpose: ConfirmationPurpose::Project { number: code("69029460012"), budget: Satang(2_000_000_000) },
+        document_hash: reference_hash(&format!("confirmation {bank_ref}")),
+    }
+}
