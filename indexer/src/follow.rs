@@ -3,7 +3,6 @@
 //! commit. Faults of the node or the database are retried with back-off; nothing is committed
 //! that was not read completely.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -12,15 +11,17 @@ use alloy::primitives::B256;
 use egp_contracts::Deployment;
 use rand::Rng;
 use sqlx::{ConnectOptions, Connection, PgConnection};
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::chain::Chain;
 use crate::config::Settings;
-use crate::decode::{Decoder, Provenance, Skip};
+use crate::decode::Decoder;
 use crate::metrics::{Metrics, unix_now};
 use crate::progress::Progress;
+use crate::read::Reader;
 use crate::store::{self, Batch, Checkpoint};
-use crate::write::BlockHeader;
 use crate::{Error, MIGRATOR, Result};
 
 /// Exponential back-off with jitter: 250 ms, 500 ms, 1 s, ... up to a maximum, each pause
@@ -86,6 +87,15 @@ impl FaultLog {
     }
 }
 
+/// Aborts a task when dropped.
+struct AbortOnDrop(AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 enum Step {
     Progress,
     CaughtUp,
@@ -97,10 +107,10 @@ enum Step {
 pub struct Indexer {
     settings: Settings,
     deployment: Deployment,
-    decoder: Decoder,
+    decoder: Arc<Decoder>,
     chain: Chain,
+    reader: Reader,
     metrics: Arc<Metrics>,
-    range: u64,
     progress: Progress,
 }
 
@@ -109,10 +119,17 @@ impl Indexer {
     pub fn new(settings: Settings, metrics: Arc<Metrics>) -> Result<Self> {
         let deployment = Deployment::read(&settings.manifest)?;
         let chain = Chain::connect(&settings.rpc_url, settings.rpc_timeout(), metrics.clone())?;
-        let decoder = Decoder::new(&deployment);
-        let range = settings.initial_block_range.clamp(1, settings.max_block_range.max(1));
+        let decoder = Arc::new(Decoder::new(&deployment));
+        let reader = Reader::new(
+            chain.clone(),
+            decoder.clone(),
+            metrics.clone(),
+            settings.initial_block_range,
+            settings.max_block_range,
+            settings.target_batch_events,
+        );
         let progress = Progress::new(&settings.progress);
-        Ok(Self { settings, deployment, decoder, chain, metrics, range, progress })
+        Ok(Self { settings, deployment, decoder, chain, reader, metrics, progress })
     }
 
     /// The deployment being indexed.
@@ -226,7 +243,7 @@ impl Indexer {
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
-            match self.step(conn, &mut checkpoint).await {
+            match self.step(conn, &mut checkpoint, cancel).await {
                 Ok(step) => {
                     faults.recovered("the node");
                     backoff.reset();
@@ -253,7 +270,12 @@ impl Indexer {
     }
 
     /// One iteration: detect a reorg at the checkpoint, or read, check and commit the next range.
-    async fn step(&mut self, conn: &mut PgConnection, checkpoint: &mut Checkpoint) -> Result<Step> {
+    async fn step(
+        &mut self,
+        conn: &mut PgConnection,
+        checkpoint: &mut Checkpoint,
+        cancel: &CancellationToken,
+    ) -> Result<Step> {
         let head = self.chain.head().await?;
         self.metrics.chain_head.store(head as i64, Ordering::Relaxed);
         if let Some(stored) = checkpoint.block_hash
@@ -288,116 +310,116 @@ impl Indexer {
             return Ok(Step::CaughtUp);
         }
         let dense_from = head.saturating_sub(self.settings.reorg_window) + 1;
-        let mut to = (next + self.range - 1).min(head).min(stop);
-        if next < dense_from && to >= dense_from {
-            to = dense_from - 1;
+        if next < dense_from {
+            // Backfill: far enough below the head to read ahead while writing.
+            let limit = (dense_from - 1).min(stop);
+            return self.backfill(conn, checkpoint, cancel, next, limit, head, final_block).await;
         }
-        let dense = next >= dense_from;
-
-        let started = Instant::now();
-        let addresses = self.decoder.addresses();
-        let logs = loop {
-            match self.chain.logs(&addresses, next, to).await {
-                Ok(logs) => break logs,
-                Err(error) if to > next => {
-                    self.range = (to - next).div_ceil(2).max(1);
-                    to = next + self.range - 1;
-                    tracing::debug!(%error, range = self.range, "eth_getLogs refused; halving the range");
-                }
-                Err(error) => return Err(error),
+        let fetched = self.reader.read(next, head.min(stop), true, final_block).await?;
+        let mut fetched = fetched;
+        let mut started = Instant::now();
+        while let Some(batch) = fetched.next_batch(self.reader.decoder(), self.reader.metrics())? {
+            if !self.commit(conn, checkpoint, &batch, head, started).await? {
+                return Ok(Step::Progress);
             }
-        };
-        let fetch_time = started.elapsed();
-        let span = to - next + 1;
-        if span == self.range
-            && fetch_time < Duration::from_secs(2)
-            && (logs.len() as u64) < self.settings.target_batch_events / 2
-        {
-            self.range = (self.range * 2).min(self.settings.max_block_range.max(1));
-        } else if logs.len() as u64 > self.settings.target_batch_events * 2 && self.range > 1 {
-            self.range = (self.range / 2).max(1);
+            started = Instant::now();
         }
-        self.metrics.block_range.store(self.range, Ordering::Relaxed);
+        Ok(Step::Progress)
+    }
 
-        let mut wanted: BTreeSet<u64> = if dense { (next..=to).collect() } else { BTreeSet::from([next, to]) };
-        wanted.extend(logs.iter().filter_map(|log| log.block_number));
-        let numbers: Vec<u64> = wanted.into_iter().collect();
-        let headers: BTreeMap<u64, BlockHeader> =
-            self.chain.headers(&numbers).await?.into_iter().map(|h| (h.number, h)).collect();
+    /// Reads `next..=limit` in a task of its own while committing the batches it hands over (at
+    /// most one waiting, one being decoded), so reading and writing overlap with bounded memory.
+    #[allow(clippy::too_many_arguments, reason = "one call site; the values are the step's")]
+    async fn backfill(
+        &mut self,
+        conn: &mut PgConnection,
+        checkpoint: &mut Checkpoint,
+        cancel: &CancellationToken,
+        next: u64,
+        limit: u64,
+        head: u64,
+        final_block: Option<u64>,
+    ) -> Result<Step> {
+        let (sender, mut batches) = mpsc::channel::<Batch>(1);
+        let mut reader = self.reader.clone();
+        let producer = tokio::spawn(async move {
+            let mut next = next;
+            while next <= limit {
+                let mut fetched = reader.read(next, limit, false, final_block).await?;
+                next = fetched.to + 1;
+                while let Some(batch) = fetched.next_batch(reader.decoder(), reader.metrics())? {
+                    if sender.send(batch).await.is_err() {
+                        break;
+                    }
+                }
+            }
+            Ok::<_, Error>(reader.range)
+        });
+        // Dropping this (on an error, a reorg or cancellation) stops the reader.
+        let _stop = AbortOnDrop(producer.abort_handle());
+        let mut started = Instant::now();
+        while let Some(batch) = batches.recv().await {
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            if !self.commit(conn, checkpoint, &batch, head, started).await? {
+                return Ok(Step::Progress);
+            }
+            started = Instant::now();
+        }
+        match producer.await {
+            Ok(outcome) => self.reader.range = outcome?,
+            Err(error) => std::panic::resume_unwind(error.into_panic()),
+        }
+        Ok(Step::Progress)
+    }
 
-        // The range must chain onto the checkpoint, block to block where every header is read.
-        if let Some(stored) = checkpoint.block_hash
-            && headers[&next].parent_hash != stored
-        {
+    /// Commits `batch` if it chains onto the checkpoint; otherwise rolls the reorg back and
+    /// returns `false`.
+    async fn commit(
+        &mut self,
+        conn: &mut PgConnection,
+        checkpoint: &mut Checkpoint,
+        batch: &Batch,
+        head: u64,
+        started: Instant,
+    ) -> Result<bool> {
+        if batch.from as i64 != checkpoint.block_number + 1 {
+            return Err(Error::Inconsistent {
+                block: batch.from,
+                reason: "a batch that does not follow the checkpoint",
+            });
+        }
+        // The range must chain onto the checkpoint.
+        if checkpoint.block_hash.is_some_and(|stored| batch.parent_hash != stored) {
             self.roll_back_reorg(conn, checkpoint, head).await?;
-            return Ok(Step::Progress);
+            return Ok(false);
         }
-        if dense {
-            for n in next + 1..=to {
-                if headers[&n].parent_hash != headers[&(n - 1)].hash {
-                    return Err(Error::Inconsistent { block: n, reason: "parent hash differs from the block before" });
-                }
-            }
-        }
-        let mut events = Vec::with_capacity(logs.len());
-        for log in &logs {
-            if log.removed {
-                continue;
-            }
-            let (Some(number), Some(hash), Some(tx), Some(tx_index), Some(log_index)) =
-                (log.block_number, log.block_hash, log.transaction_hash, log.transaction_index, log.log_index)
-            else {
-                return Err(Error::Inconsistent { block: next, reason: "a log without its block position" });
-            };
-            let header =
-                headers.get(&number).ok_or(Error::Inconsistent { block: number, reason: "log outside range" })?;
-            if header.hash != hash {
-                return Err(Error::Inconsistent { block: number, reason: "log block hash differs from the header" });
-            }
-            let provenance = Provenance {
-                contract_address: log.address(),
-                block_number: number,
-                block_hash: hash,
-                block_timestamp: header.timestamp,
-                transaction_hash: tx,
-                transaction_index: tx_index,
-                log_index,
-                is_final: final_block.is_some_and(|f| number <= f),
-            };
-            match self.decoder.decode(provenance, &log.inner.data) {
-                Ok(event) => events.push(event),
-                Err(skip) => {
-                    self.metrics.unknown_logs_total.fetch_add(1, Ordering::Relaxed);
-                    let reason = match skip {
-                        Skip::UnknownContract => "unknown contract",
-                        Skip::UnknownTopic => "unknown topic",
-                    };
-                    tracing::debug!(block = number, log_index, address = %log.address(), reason, "skipped a log");
-                }
-            }
-        }
-        events.sort_by_key(|e| (e.provenance.block_number, e.provenance.log_index));
-        let event_blocks: BTreeSet<u64> = events.iter().map(|e| e.provenance.block_number).collect();
-        let blocks = headers.values().filter(|h| dense || event_blocks.contains(&h.number)).copied().collect();
-        let batch = Batch { from: next, to, to_hash: headers[&to].hash, blocks, events, final_block };
-        let (moved, committed) = store::commit_batch(conn, &self.decoder, checkpoint, &batch).await?;
+        let (moved, committed) = store::commit_batch(conn, &self.decoder, checkpoint, batch).await?;
         *checkpoint = moved;
 
+        let to = batch.to;
         let elapsed = started.elapsed().as_millis().max(1) as u64;
         let m = &self.metrics;
         m.indexed_block.store(to as i64, Ordering::Relaxed);
-        m.indexed_block_timestamp.store(headers[&to].timestamp as i64, Ordering::Relaxed);
+        m.indexed_block_timestamp.store(batch.to_timestamp as i64, Ordering::Relaxed);
         if to == head {
-            m.chain_head_timestamp.store(headers[&to].timestamp as i64, Ordering::Relaxed);
+            m.chain_head_timestamp.store(batch.to_timestamp as i64, Ordering::Relaxed);
         }
         m.events_total.fetch_add(committed.events, Ordering::Relaxed);
         m.batches_total.fetch_add(1, Ordering::Relaxed);
         m.last_batch_events.store(batch.events.len() as u64, Ordering::Relaxed);
-        m.last_batch_blocks.store(span, Ordering::Relaxed);
+        m.last_batch_blocks.store(to - batch.from + 1, Ordering::Relaxed);
         m.events_per_second_milli.store(committed.events * 1_000_000 / elapsed, Ordering::Relaxed);
-        tracing::debug!(from = next, to, events = committed.events, records = committed.entities.len(), "committed");
+        tracing::debug!(
+            from = batch.from,
+            to,
+            events = committed.events,
+            records = committed.entities.len(),
+            "committed"
+        );
         self.progress.update(to, head, committed.events);
-        Ok(Step::Progress)
+        Ok(true)
     }
 
     /// The checkpoint block is no longer canonical: find the highest stored block that still is

@@ -17,6 +17,7 @@ mod error;
 pub mod follow;
 pub mod metrics;
 pub mod progress;
+pub mod read;
 pub mod rows;
 pub mod state;
 pub mod store;

@@ -65,7 +65,7 @@ pub struct State {
 }
 
 /// Replays `events` (in chain order) into current state.
-pub fn fold(chain_id: u64, events: &[IndexedEvent]) -> State {
+pub fn fold<'a>(chain_id: u64, events: impl IntoIterator<Item = &'a IndexedEvent>) -> State {
     let mut state = State { chain_id: chain_id as i64, ..State::default() };
     for event in events {
         state.apply(event);

@@ -93,8 +93,12 @@ pub struct Batch {
     pub from: u64,
     /// Last block of the range (the new checkpoint).
     pub to: u64,
+    /// The hash block `from - 1` must have (the checkpoint's, unless the chain reorganised).
+    pub parent_hash: B256,
     /// The hash of `to`.
     pub to_hash: B256,
+    /// The timestamp of `to`.
+    pub to_timestamp: u64,
     /// Headers to store: blocks with events, and every block near the head.
     pub blocks: Vec<BlockHeader>,
     /// The decoded events, in chain order.
@@ -140,11 +144,17 @@ pub async fn commit_batch(
         seen.extend(event.related());
     }
     let existing: BTreeSet<EntityKey> = entities.difference(&created).copied().collect();
-    let mut history = load_events(&mut tx, decoder, chain_id, &existing).await?;
+    let history = load_events(&mut tx, decoder, chain_id, &existing).await?;
     let inserted = write::insert_events(&mut tx, chain_id, &batch.events).await?;
-    history.extend(batch.events.iter().cloned());
-    history.sort_by_key(|e| (e.provenance.block_number, e.provenance.log_index));
-    let rows = state::fold(chain_id, &history).rows(&entities);
+    // Stored events are at or below the checkpoint, the batch's above it: chaining the two is
+    // chain order, without copying the batch.
+    let position = |e: &IndexedEvent| (e.provenance.block_number, e.provenance.log_index);
+    if let (Some(last), Some(first)) = (history.last(), batch.events.first())
+        && position(last) >= position(first)
+    {
+        return Err(Error::Inconsistent { block: batch.from, reason: "stored events above the checkpoint" });
+    }
+    let rows = state::fold(chain_id, history.iter().chain(&batch.events)).rows(&entities);
     write::delete_derived(&mut tx, chain_id, &existing).await?;
     write::insert_derived(&mut tx, &rows).await?;
     let final_block = batch.final_block.map_or(previous.final_block, |f| (f as i64).max(previous.final_block));

@@ -1,7 +1,8 @@
 //! `egp-indexer-bench`: seeds N events on a local anvil (thousands of transactions per block, so
 //! seeding is quick), then measures, in one run: the full backfill (events/s into PostgreSQL),
 //! fetch-only (`eth_getLogs` + headers + decode, no writes) and write-only (the same decoded
-//! batches into a fresh database), and prints the three figures and the peak memory.
+//! batches into a fresh database), and prints the three figures and the peak memory of each
+//! phase (nothing is kept between phases: the batches stream through bounded channels).
 //!
 //! `cargo run -p egp-indexer --release --bin egp-indexer-bench -- --events 100000`
 
@@ -21,12 +22,14 @@ use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::issueCall;
 use egp_contracts::bindings::guarantee_registry::IGuaranteeRegistry::IssueRequest;
 use egp_contracts::{ApplicantType, Code, ExpiryType, GuaranteeType};
 use egp_indexer::chain::Chain;
-use egp_indexer::decode::{Decoder, Provenance};
+use egp_indexer::decode::Decoder;
+use egp_indexer::read::Reader;
 use egp_indexer::store::{self, Batch};
 use egp_indexer::{Metrics, Settings};
 use futures_util::StreamExt;
 use futures_util::stream;
 use sqlx::{Connection, PgConnection};
+use tokio::sync::mpsc;
 
 /// Benchmark of the indexer against a local anvil and PostgreSQL.
 #[derive(Debug, Parser)]
@@ -141,9 +144,12 @@ async fn main() -> Result<(), Failure> {
         "--progress",
         "off",
     ]);
+    let reader_settings = (settings.initial_block_range, settings.max_block_range, settings.target_batch_events);
+    reset_peak_rss();
     let started = Instant::now();
     egp_indexer::run(settings, Default::default()).await?;
     let backfill = started.elapsed();
+    let backfill_peak = peak_rss_kib();
     let mut conn = PgConnection::connect(&backfill_db.url).await?;
     let stored: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM events WHERE event = 'GuaranteeIssued'")
         .fetch_one(&mut conn)
@@ -153,51 +159,69 @@ async fn main() -> Result<(), Failure> {
         return Err(format!("backfill stored {stored} events, expected {}", args.events).into());
     }
 
-    // 2. Fetch only: the same ranges, logs + headers + decode.
+    // 2. Fetch only: the indexer's reader over the same blocks (logs, headers, decode), batches
+    // dropped as they come.
     let chain = Chain::connect(&anvil.endpoint(), Duration::from_secs(60), Arc::new(Metrics::default()))?;
-    let decoder = Decoder::new(&deployment);
+    let decoder = Arc::new(Decoder::new(&deployment));
+    let (initial, max, target) = reader_settings;
+    let reader = Reader::new(chain.clone(), decoder.clone(), Arc::new(Metrics::default()), initial, max, target);
+    reset_peak_rss();
     let started = Instant::now();
-    let batches = fetch_all(&chain, &decoder, deployment.start_block(), head).await?;
+    let mut fetched = 0;
+    let mut batches = read_all(reader.clone(), deployment.start_block(), head);
+    while let Some(batch) = batches.recv().await {
+        fetched += batch?.events.len();
+    }
     let fetch = started.elapsed();
-    let fetched: usize = batches.iter().map(|b| b.events.len()).sum();
+    let fetch_peak = peak_rss_kib();
 
-    // 3. Write only: the decoded batches into a fresh database.
+    // 3. Write only: the same batches into a fresh database, read ahead by a task (at most two
+    // waiting); only the time inside the commits counts.
     let write_db = Scratch::create(&args.database_url, "write").await?;
     let mut conn = PgConnection::connect(&write_db.url).await?;
     egp_indexer::MIGRATOR.run_direct(&mut conn).await?;
     let start_parent = chain.header(deployment.start_block() - 1).await?.hash;
     let mut checkpoint = store::load_or_init_checkpoint(&mut conn, &deployment, Some(start_parent)).await?;
-    let started = Instant::now();
-    for batch in &batches {
-        checkpoint = store::commit_batch(&mut conn, &decoder, &checkpoint, batch).await?.0;
+    reset_peak_rss();
+    let mut write = Duration::ZERO;
+    let mut written = 0;
+    let mut batches = read_all(reader, deployment.start_block(), head);
+    while let Some(batch) = batches.recv().await {
+        let batch = batch?;
+        let started = Instant::now();
+        checkpoint = store::commit_batch(&mut conn, &decoder, &checkpoint, &batch).await?.0;
+        write += started.elapsed();
+        written += batch.events.len();
     }
-    let write = started.elapsed();
+    let write_peak = peak_rss_kib();
     conn.close().await?;
 
     let rate = |events: usize, time: Duration| events as f64 / time.as_secs_f64().max(1e-9);
     let all = args.events + 9; // plus the setup's consortium events
     writeln!(
         out,
-        "backfill:   {:>9.0} events/s ({} events in {:.2} s)",
+        "backfill:   {:>9.0} events/s ({} events in {:.2} s), peak memory {} MiB",
         rate(all, backfill),
         all,
-        backfill.as_secs_f64()
+        backfill.as_secs_f64(),
+        backfill_peak / 1024
     )?;
     writeln!(
         out,
-        "fetch-only: {:>9.0} events/s ({} events in {:.2} s)",
+        "fetch-only: {:>9.0} events/s ({} events in {:.2} s), peak memory {} MiB",
         rate(fetched, fetch),
         fetched,
-        fetch.as_secs_f64()
+        fetch.as_secs_f64(),
+        fetch_peak / 1024
     )?;
     writeln!(
         out,
-        "write-only: {:>9.0} events/s ({} events in {:.2} s)",
-        rate(fetched, write),
-        fetched,
-        write.as_secs_f64()
+        "write-only: {:>9.0} events/s ({} events in {:.2} s), peak memory {} MiB",
+        rate(written, write),
+        written,
+        write.as_secs_f64(),
+        write_peak / 1024
     )?;
-    writeln!(out, "peak memory (VmHWM): {} MiB", peak_rss_kib() / 1024)?;
 
     backfill_db.drop_now(&args.database_url).await?;
     write_db.drop_now(&args.database_url).await?;
@@ -205,50 +229,34 @@ async fn main() -> Result<(), Failure> {
     Ok(())
 }
 
-/// Reads `from..=to` in ranges of about 10,000 events, as batches ready to commit.
-async fn fetch_all(chain: &Chain, decoder: &Decoder, from: u64, to: u64) -> Result<Vec<Batch>, Failure> {
-    let addresses = decoder.addresses();
-    let mut batches = Vec::new();
-    let mut start = from;
-    let range = 2;
-    while start <= to {
-        let end = (start + range - 1).min(to);
-        let logs = chain.logs(&addresses, start, end).await?;
-        let mut numbers: Vec<u64> = logs.iter().filter_map(|l| l.block_number).collect();
-        numbers.push(end);
-        numbers.sort_unstable();
-        numbers.dedup();
-        let headers: std::collections::BTreeMap<u64, _> =
-            chain.headers(&numbers).await?.into_iter().map(|h| (h.number, h)).collect();
-        let mut events = Vec::with_capacity(logs.len());
-        for log in &logs {
-            let number = log.block_number.unwrap_or_default();
-            let provenance = Provenance {
-                contract_address: log.address(),
-                block_number: number,
-                block_hash: log.block_hash.unwrap_or_default(),
-                block_timestamp: headers[&number].timestamp,
-                transaction_hash: log.transaction_hash.unwrap_or_default(),
-                transaction_index: log.transaction_index.unwrap_or_default(),
-                log_index: log.log_index.unwrap_or_default(),
-                is_final: true,
+/// Reads `from..=to` with the indexer's reader in a task, handing over batches ready to commit
+/// (every block final, as with the default zero confirmations).
+fn read_all(mut reader: Reader, from: u64, to: u64) -> mpsc::Receiver<Result<Batch, Failure>> {
+    let (sender, receiver) = mpsc::channel(2);
+    tokio::spawn(async move {
+        let mut next = from;
+        while next <= to {
+            let mut fetched = match reader.read(next, to, false, Some(to)).await {
+                Ok(fetched) => fetched,
+                Err(error) => return sender.send(Err(error.into())).await,
             };
-            if let Ok(event) = decoder.decode(provenance, &log.inner.data) {
-                events.push(event);
+            next = fetched.to + 1;
+            loop {
+                let batch = fetched.next_batch(reader.decoder(), reader.metrics());
+                let (done, item) = match batch {
+                    Ok(Some(batch)) => (false, Ok(batch)),
+                    Ok(None) => break,
+                    Err(error) => (true, Err(error.into())),
+                };
+                sender.send(item).await?;
+                if done {
+                    return Ok(());
+                }
             }
         }
-        let event_blocks: std::collections::BTreeSet<u64> = events.iter().map(|e| e.provenance.block_number).collect();
-        batches.push(Batch {
-            from: start,
-            to: end,
-            to_hash: headers[&end].hash,
-            blocks: headers.values().filter(|h| event_blocks.contains(&h.number)).copied().collect(),
-            events,
-            final_block: Some(end),
-        });
-        start = end + 1;
-    }
-    Ok(batches)
+        Ok(())
+    });
+    receiver
 }
 
 /// A scratch database on the benchmark's server.
@@ -273,6 +281,12 @@ impl Scratch {
         sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn).await?;
         Ok(())
     }
+}
+
+/// Restarts the peak resident memory count (Linux: `5` into `clear_refs`), so that each phase
+/// reports its own peak.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// Peak resident memory of this process, KiB (Linux `VmHWM`).

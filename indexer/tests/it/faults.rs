@@ -53,7 +53,8 @@ async fn sigkill_at_several_points_of_a_backfill_loses_and_duplicates_nothing(
     let head = world.provider.get_block_number().await.unwrap() as i64;
     let url = database_url(&options);
     let pool = PgPool::connect(&url).await.unwrap();
-    let slow = ["--initial-block-range", "1", "--max-block-range", "2", "--exit-when-caught-up"];
+    // A reorg window of 2 blocks: most of the chain is backfilled, reading ahead of the writer.
+    let slow = ["--initial-block-range", "1", "--max-block-range", "2", "--reorg-window", "2", "--exit-when-caught-up"];
 
     let mut kills = Vec::new();
     for fraction in [4, 2, 4 * 3] {

@@ -67,7 +67,18 @@ async fn tiny_ranges_and_one_big_range_index_the_same(
         settings(
             &world,
             &url,
-            &["--exit-when-caught-up", "--initial-block-range", "1", "--max-block-range", "3", "--reorg-window", "5"],
+            // One event per batch: every range is cut into batches at block boundaries.
+            &[
+                "--exit-when-caught-up",
+                "--initial-block-range",
+                "1",
+                "--max-block-range",
+                "3",
+                "--reorg-window",
+                "5",
+                "--target-batch-events",
+                "1",
+            ],
         ),
         Default::default(),
     )
