@@ -143,6 +143,18 @@ async fn no_plain_13_digit_id_appears_on_chain_in_the_database_or_in_the_logs() 
             stack.graphql("query($t: String!) { supplier(taxId: $t) { commitment } }", json!({ "t": broken })).await;
         assert!(!refused.to_string().contains(&broken), "an invalid id is never echoed: {refused}");
     }
+    // And the seed's synthetic suppliers: their ids are not known here, so every text below is
+    // searched for any standalone 13-digit number that is a valid Thai id.
+    let deployment = egp_contracts::Deployment::read(&stack.manifest).unwrap();
+    egp::seed::seed(
+        &stack.rpc_url,
+        &deployment,
+        &stack.consortium,
+        &SeedOptions { guarantees: 25, seed: 7 },
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     let head = stack.head().await;
     stack.wait_indexed(head).await;
 
@@ -174,6 +186,37 @@ async fn no_plain_13_digit_id_appears_on_chain_in_the_database_or_in_the_logs() 
     for needle in digits_hex.iter().chain(&numbers_hex) {
         assert!(!dump.contains(needle.as_str()), "a plain id (as hex) is in the database");
     }
+    assert_eq!(thai_ids_in(&dump), Vec::<String>::new(), "valid 13-digit ids in the database");
+    assert_eq!(thai_ids_in(&logs), Vec::<String>::new(), "valid 13-digit ids in the logs");
+    // The scan does find an id where there is one.
+    assert_eq!(thai_ids_in(&format!("x {COMPANY}, 1234567890123")), vec![COMPANY.to_owned()]);
+}
+
+/// Every standalone run of exactly 13 digits (not inside a longer word, number or hex string)
+/// that passes the Thai check digit.
+fn thai_ids_in(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let standalone = |at: Option<&u8>| !at.is_some_and(|b| b.is_ascii_alphanumeric());
+        if i - start == 13
+            && standalone(start.checked_sub(1).and_then(|before| bytes.get(before)))
+            && standalone(bytes.get(i))
+            && text[start..i].parse::<ThaiId>().is_ok()
+        {
+            found.push(text[start..i].to_owned());
+        }
+    }
+    found
 }
 
 fn hex_of(bytes: &[u8]) -> String {
