@@ -2,7 +2,6 @@
 //! connection per server; subscriptions also poll every few seconds, so a notification lost
 //! while the listener reconnects delays an event but never drops it.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -25,27 +24,15 @@ pub struct Commit {
     pub to_block: i64,
 }
 
-/// A reorg the API heard of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReorgSeen {
-    /// First block undone.
-    pub from_block: i64,
-    /// Last block undone.
-    pub to_block: i64,
-    /// Unix seconds.
-    pub seen_at: u64,
-}
-
 /// Fans the indexer's commits out to subscriptions.
 #[derive(Debug)]
 pub struct Notifier {
     sender: broadcast::Sender<Commit>,
-    last_reorg: Mutex<Option<ReorgSeen>>,
 }
 
 impl Default for Notifier {
     fn default() -> Self {
-        Self { sender: broadcast::channel(1024).0, last_reorg: Mutex::new(None) }
+        Self { sender: broadcast::channel(1024).0 }
     }
 }
 
@@ -55,22 +42,12 @@ impl Notifier {
         self.sender.subscribe()
     }
 
-    /// The last reorg heard of.
-    pub fn last_reorg(&self) -> Option<ReorgSeen> {
-        *self.last_reorg.lock().expect("not poisoned")
-    }
-
     /// Passes on one payload (ignored unless it parses).
     pub fn publish(&self, payload: &str) {
         let Ok(commit) = serde_json::from_str::<Commit>(payload) else {
             tracing::warn!("unreadable indexer notification ignored");
             return;
         };
-        if commit.kind == "reorg" {
-            let seen_at = chrono::Utc::now().timestamp().max(0) as u64;
-            *self.last_reorg.lock().expect("not poisoned") =
-                Some(ReorgSeen { from_block: commit.from_block, to_block: commit.to_block, seen_at });
-        }
         let _ = self.sender.send(commit);
     }
 

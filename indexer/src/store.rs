@@ -207,7 +207,8 @@ pub async fn advance_finality(conn: &mut PgConnection, checkpoint: &mut Checkpoi
 
 /// Undoes everything above `fork` (the highest block still canonical) in one transaction: events
 /// and blocks are deleted, the current state of every record they touched is recomputed from
-/// the events that remain, and the checkpoint moves back to `fork`. Returns the new checkpoint.
+/// the events that remain, the checkpoint moves back to `fork`, and the reorg is recorded in
+/// `reorgs`. Returns the new checkpoint.
 pub async fn roll_back(
     conn: &mut PgConnection,
     decoder: &Decoder,
@@ -257,6 +258,16 @@ pub async fn roll_back(
     if moved.rows_affected() != 1 {
         return Err(Error::CheckpointMoved { chain_id: previous.chain_id, expected: previous.block_number });
     }
+    sqlx::query!(
+        "INSERT INTO reorgs (chain_id, fork_block, from_block, to_block, events_removed) VALUES ($1, $2, $3, $4, $5)",
+        chain_id,
+        fork,
+        fork + 1,
+        previous.block_number,
+        removed as i64,
+    )
+    .execute(&mut *tx)
+    .await?;
     let payload =
         notify_payload("reorg", previous.chain_id, (fork + 1) as u64, previous.block_number as u64, removed, &entities);
     sqlx::query!("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, payload).execute(&mut *tx).await?;

@@ -112,6 +112,10 @@ async fn a_reorg_on_anvil_is_reflected_in_the_answers() {
     for n in 0..3 {
         assert!(!lookup(["LG-E2E-BRANCH-0", "LG-E2E-BRANCH-1", "LG-E2E-BRANCH-2"][n]).await.is_null());
     }
+    let status = stack.graphql("{ indexerStatus { lastReorg { fromBlock toBlock } } }", Value::Null).await;
+    let reorg = &status["data"]["indexerStatus"]["lastReorg"];
+    assert_eq!(reorg["fromBlock"], orphan.sent.block.unwrap(), "the reorg is reported: {status}");
+    assert!(reorg["toBlock"].as_u64().unwrap() >= orphan.sent.block.unwrap());
     let kept_block = provider.get_block_by_number(kept.sent.block.unwrap().into()).await.unwrap().unwrap();
     assert_eq!(lookup("LG-E2E-KEPT").await["provenance"]["blockHash"], kept_block.header.hash.to_string());
 }

@@ -65,6 +65,18 @@ pub async fn issuers(session: &Session, codes: Option<&[i32]>) -> Result<Vec<Iss
     Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
 }
 
+/// The last reorg the indexer rolled back on the snapshot's chain: (from block, to block, when).
+pub async fn last_reorg(session: &Session) -> Result<Option<(i64, i64, i64)>> {
+    let chain = session.chain_id().await?;
+    Ok(sqlx::query_as(
+        "SELECT from_block, to_block, extract(epoch FROM rolled_back_at)::BIGINT FROM reorgs
+         WHERE chain_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(chain)
+    .fetch_optional(&mut *session.conn().await?)
+    .await?)
+}
+
 /// Agencies by code, or all of them.
 pub async fn agencies(session: &Session, codes: Option<&[String]>) -> Result<Vec<AgencyRow>> {
     let chain = session.chain_id().await?;

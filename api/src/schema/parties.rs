@@ -64,7 +64,7 @@ pub struct Reorg {
     pub from_block: i64,
     /// Last block undone.
     pub to_block: i64,
-    /// When the API heard of it (ISO-8601, Bangkok).
+    /// When the indexer rolled it back (ISO-8601, Bangkok).
     pub seen_at: String,
 }
 
@@ -150,10 +150,10 @@ impl PartyQuery {
                 None
             }
         };
-        let last_reorg = api.notifier.last_reorg().map(|r| Reorg {
-            from_block: r.from_block,
-            to_block: r.to_block,
-            seen_at: iso(r.seen_at),
+        let last_reorg = db::last_reorg(session(ctx)?).await?.map(|(from_block, to_block, at)| Reorg {
+            from_block,
+            to_block,
+            seen_at: iso(at.max(0) as u64),
         });
         Ok(IndexerStatus {
             chain_id: marker.as_ref().map(|m| m.chain_id),
