@@ -31,6 +31,11 @@ pub fn reference_hash(text: &str) -> B256 {
     B256::from_slice(&Sha256::digest(text.trim().as_bytes()))
 }
 
+/// Juristic when the id starts with 0 (a registration number), else individual.
+fn default_type(id: &ThaiId) -> ApplicantType {
+    if id.is_juristic() { ApplicantType::Juristic } else { ApplicantType::Individual }
+}
+
 /// When a guarantee ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expiry {
@@ -82,11 +87,7 @@ impl GuaranteeTerms {
             Expiry::Open => (ExpiryType::OPEN, 0, B256::ZERO),
             Expiry::Conditional(hash) => (ExpiryType::COND, 0, *hash),
         };
-        let applicant_type = self.applicant_type.unwrap_or(if self.applicant.is_juristic() {
-            ApplicantType::Juristic
-        } else {
-            ApplicantType::Individual
-        });
+        let applicant_type = self.applicant_type.unwrap_or_else(|| default_type(&self.applicant));
         Ok(IssueRequest {
             bankRef: self.bank_ref.clone(),
             branchCode: self.branch.to_b256(),
@@ -163,11 +164,7 @@ impl ConfirmationTerms {
             ConfirmationPurpose::Project { number, budget } => (Purpose::PROJECT, number.to_b256(), budget.0),
             ConfirmationPurpose::Registration => (Purpose::REGISTRATION, B256::ZERO, 0),
         };
-        let supplier_type = self.supplier_type.unwrap_or(if self.supplier.is_juristic() {
-            ApplicantType::Juristic
-        } else {
-            ApplicantType::Individual
-        });
+        let supplier_type = self.supplier_type.unwrap_or_else(|| default_type(&self.supplier));
         Ok(ConfirmationRequest {
             bankRef: self.bank_ref.clone(),
             certifyingOffice: self.certifying_office.to_b256(),
@@ -295,9 +292,4 @@ impl Egp {
         };
         Ok(Outcome { action, subject: Subject::Confirmation { id }, sent, status: status.map(|s| s.to_string()) })
     }
-}
-
-/// The bank code of `bank_ref`'s id, for callers that know the bank already.
-pub fn guarantee_id(bank: BankCode, bank_ref: &str) -> B256 {
-    record_id(bank, bank_ref)
 }

@@ -94,3 +94,13 @@ impl fmt::Display for Outcome {
         Ok(())
     }
 }
+
+impl Outcome {
+    /// The id of the guarantee or confirmation the outcome is about (zero for other subjects).
+    pub fn subject_id(&self) -> B256 {
+        match self.subject {
+            Subject::Guarantee { id } | Subject::Confirmation { id } => id,
+            _ => B256::ZERO,
+        }
+    }
+}

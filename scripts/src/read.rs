@@ -128,7 +128,7 @@ pub struct ConfirmationView {
     pub bank_code: String,
     /// Status as stored (a `Valid` one past `validUntil` is expired all the same: see `expired`).
     pub status: ConfirmationStatus,
-    /// Whether `validUntil` has passed.
+    /// Whether `validUntil` had passed at the block read.
     pub expired: bool,
     /// Issued at (Bangkok).
     pub issued_at: String,
@@ -228,7 +228,7 @@ impl Egp {
         if status == ConfirmationStatus::None {
             return Err(Error::Usage(format!("credit confirmation {id} does not exist")));
         }
-        let now = self.chain_time().await?;
+        let now = self.block_time(block).await?;
         Ok(ConfirmationView {
             id,
             bank_code: BankCode::new(c.bankCode)?.to_string(),
@@ -256,13 +256,19 @@ impl Egp {
 
     /// The latest block's timestamp: "now" as the contracts see it.
     pub async fn chain_time(&self) -> Result<u64> {
+        self.block_time(None).await
+    }
+
+    /// The timestamp of `block` (the latest if `None`).
+    async fn block_time(&self, block: Option<u64>) -> Result<u64> {
         use alloy::providers::Provider;
+        let tag = block.map_or(alloy::eips::BlockNumberOrTag::Latest, alloy::eips::BlockNumberOrTag::Number);
         let block = self
             .provider()
-            .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+            .get_block_by_number(tag)
             .await
             .map_err(|error| self.rpc_error(error.to_string()))?
-            .ok_or_else(|| Error::Usage("the node has no latest block".to_owned()))?;
+            .ok_or_else(|| Error::Usage(format!("the node has no block {tag}")))?;
         Ok(block.header.timestamp)
     }
 }

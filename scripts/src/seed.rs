@@ -3,7 +3,6 @@
 //! budgets, and lifecycles spread over every status; plus credit confirmations. Deterministic for
 //! a given seed.
 
-use alloy::primitives::B256;
 use chrono::{Days, NaiveDate};
 use egp_contracts::deployment::Deployment;
 use egp_contracts::{BankCode, Code, GuaranteeType, Pepper, Satang, ThaiId, dates};
@@ -364,14 +363,4 @@ async fn confirmation_story(
         _ => {}
     }
     Ok(())
-}
-
-impl crate::Outcome {
-    /// The id of the guarantee or confirmation the outcome is about (zero for other subjects).
-    pub fn subject_id(&self) -> B256 {
-        match self.subject {
-            crate::Subject::Guarantee { id } | crate::Subject::Confirmation { id } => id,
-            _ => B256::ZERO,
-        }
-    }
 }

@@ -58,14 +58,18 @@ fn env_secret(name: &str) -> Result<String> {
     std::env::var(name).map_err(|_| Error::MissingEnv { name: name.to_owned() })
 }
 
-fn read_password(source: &PasswordSource, keystore: &Path) -> Result<String> {
-    match source {
-        PasswordSource::Env(name) => env_secret(name),
-        PasswordSource::File(path) => std::fs::read_to_string(path)
-            .map(|text| text.lines().next().unwrap_or_default().to_owned())
-            .map_err(|source| Error::Io { path: path.clone(), source }),
-        PasswordSource::Prompt => rpassword::prompt_password(format!("password for {}: ", keystore.display()))
-            .map_err(|source| Error::Io { path: "/dev/tty".into(), source }),
+impl PasswordSource {
+    /// Reads the password; a prompt says `prompt`.
+    pub fn read(&self, prompt: &str) -> Result<String> {
+        match self {
+            Self::Env(name) => env_secret(name),
+            Self::File(path) => std::fs::read_to_string(path)
+                .map(|text| text.lines().next().unwrap_or_default().to_owned())
+                .map_err(|source| Error::Io { path: path.clone(), source }),
+            Self::Prompt => {
+                rpassword::prompt_password(prompt).map_err(|source| Error::Io { path: "/dev/tty".into(), source })
+            }
+        }
     }
 }
 
@@ -80,7 +84,7 @@ impl WalletSource {
                         source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such keystore file"),
                     });
                 }
-                let password = read_password(password, path)?;
+                let password = password.read(&format!("password for {}: ", path.display()))?;
                 PrivateKeySigner::decrypt_keystore(path, password).map_err(|error| match error {
                     // eth-keystore's MacMismatch: the password does not decrypt this key.
                     LocalSignerError::EthKeystoreError(inner) if inner.to_string().contains("Mac Mismatch") => {

@@ -305,22 +305,11 @@ fn password_source(args: &WalletArgs) -> PasswordSource {
 fn wallet_command(cli: &Cli, command: &WalletCommand) -> Result<()> {
     match command {
         WalletCommand::New { dir } => {
-            let password = match password_source(&cli.wallet) {
-                PasswordSource::Env(name) => std::env::var(&name).map_err(|_| Error::MissingEnv { name })?,
-                PasswordSource::File(path) => std::fs::read_to_string(&path)
-                    .map(|text| text.lines().next().unwrap_or_default().to_owned())
-                    .map_err(|source| Error::Io { path, source })?,
-                PasswordSource::Prompt => {
-                    let first = rpassword::prompt_password("new keystore password: ")
-                        .map_err(|source| Error::Io { path: "/dev/tty".into(), source })?;
-                    let second = rpassword::prompt_password("again: ")
-                        .map_err(|source| Error::Io { path: "/dev/tty".into(), source })?;
-                    if first != second {
-                        return Err(Error::Usage("the two passwords differ".to_owned()));
-                    }
-                    first
-                }
-            };
+            let source = password_source(&cli.wallet);
+            let password = source.read("new keystore password: ")?;
+            if source == PasswordSource::Prompt && source.read("again: ")? != password {
+                return Err(Error::Usage("the two passwords differ".to_owned()));
+            }
             let (signer, path) = egp::wallet::new_keystore(dir, &password)?;
             output::result(&NewWallet { address: signer.address(), keystore: path }, cli.json);
         }
