@@ -1,6 +1,7 @@
 //! The crate's error type.
 
 use alloy::primitives::B256;
+use sqlx::migrate::MigrateError;
 
 /// Everything that can go wrong while indexing or verifying.
 #[derive(Debug, thiserror::Error)]
@@ -85,18 +86,45 @@ pub enum Error {
 impl Error {
     /// Whether retrying later can succeed (the node or the database was away, or the chain moved).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Self::Rpc { .. }
-                | Self::MissingBlock(_)
-                | Self::Inconsistent { .. }
-                | Self::Database(_)
-                | Self::CheckpointMoved { .. }
-        )
+        matches!(self, Self::Rpc { .. } | Self::MissingBlock(_) | Self::Inconsistent { .. }) || self.is_database()
     }
 
     /// Whether the error came from PostgreSQL (the write connection must be replaced).
     pub fn is_database(&self) -> bool {
-        matches!(self, Self::Database(_) | Self::CheckpointMoved { .. })
+        match self {
+            Self::Database(_) | Self::CheckpointMoved { .. } => true,
+            // The server went away while the migrations ran (they run on every connect); a
+            // migration that fails on its own SQL stays fatal.
+            Self::Migrate(MigrateError::Execute(error) | MigrateError::ExecuteMigration(error, _)) => {
+                is_connection_lost(error)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The connection broke or the server is stopping, starting or crashed (SQLSTATE classes 08
+/// and 57P), as opposed to a statement that failed.
+fn is_connection_lost(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(error) => {
+            error.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_migration_cut_off_by_the_server_is_retried_a_failing_one_is_not() {
+        let reset = || sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into());
+        assert!(Error::Migrate(MigrateError::Execute(reset())).is_database());
+        assert!(Error::Migrate(MigrateError::ExecuteMigration(reset(), 2)).is_transient());
+        assert!(!Error::Migrate(MigrateError::Execute(sqlx::Error::RowNotFound)).is_transient());
+        assert!(!Error::Migrate(MigrateError::VersionMismatch(1)).is_transient());
     }
 }

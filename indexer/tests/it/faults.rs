@@ -1,27 +1,39 @@
 //! Faults: SIGKILL of the real process mid-backfill, two indexers on one database, the node
-//! stopping and restarting, the database dropping the connection.
+//! stopping and restarting, the database dropping the connection, a private database server
+//! stopping (fast and immediate, mid-backfill and mid-migration) and restarting.
 
+use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use alloy::node_bindings::Anvil;
 use alloy::providers::Provider;
-use sqlx::PgPool;
+use sqlx::migrate::Migrate;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::common::{
     ScratchDb, TempDir, World, checkpoint, checksums, database_url, eventually, follow, index_once, settings,
 };
+use crate::private_postgres::{PrivatePostgres, Shutdown};
 
-fn spawn_indexer(world: &World, database: &str, extra: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_egp-indexer"))
+/// The real `egp-indexer` process for `world` and `database`, polling fast.
+fn indexer_command(world: &World, database: &str, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_egp-indexer"));
+    command
         .args(["--database-url", database, "--rpc-url", &world.anvil.endpoint()])
         .arg("--manifest")
         .arg(&world.manifest)
         .args(["--poll-interval-ms", "50", "--max-backoff-ms", "300", "--progress", "off"])
         .args(extra)
+        .stdout(Stdio::null());
+    command
+}
+
+fn spawn_indexer(world: &World, database: &str, extra: &[&str]) -> Child {
+    indexer_command(world, database, extra)
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("the egp-indexer binary")
@@ -190,4 +202,157 @@ async fn a_dropped_database_connection_is_survived(pool_options: PgPoolOptions, 
     cancel.cancel();
     task.await.unwrap().unwrap();
     clean_index_equals(&world, &pool, &admin, &options).await;
+}
+
+/// The lines a child process writes to stderr, collected as they come.
+#[derive(Clone, Default)]
+struct Stderr(Arc<Mutex<Vec<String>>>);
+
+impl Stderr {
+    fn collect(child: &mut Child) -> Self {
+        let lines = Self::default();
+        let pipe = std::io::BufReader::new(child.stderr.take().expect("stderr piped"));
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for line in pipe.lines().map_while(Result::ok) {
+                sink.0.lock().unwrap().push(line);
+            }
+        });
+        lines
+    }
+
+    fn count(&self, pattern: &str) -> usize {
+        self.0.lock().unwrap().iter().filter(|line| line.contains(pattern)).count()
+    }
+
+    fn text(&self) -> String {
+        self.0.lock().unwrap().join("\n")
+    }
+}
+
+const FAILED: &str = "the database failed; retrying with back-off";
+const STILL_FAILING: &str = "the database still failing";
+const RECOVERED: &str = "the database recovered";
+
+/// The indexer process with its log collected: info, and debug for the loop to count retries.
+fn spawn_logged(world: &World, database: &str, extra: &[&str]) -> (Child, Stderr) {
+    let mut indexer = indexer_command(world, database, extra)
+        .env("RUST_LOG", "info,egp_indexer::follow=debug")
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the egp-indexer binary");
+    let stderr = Stderr::collect(&mut indexer);
+    (indexer, stderr)
+}
+
+/// With `server` stopped and `indexer` retrying: waits for several retries, checks the process
+/// is still there, restarts the server, and checks that the indexer catches up unattended to
+/// exactly the tables of a clean index, exits 0 on SIGTERM, and logged the outage once when it
+/// started and once when it ended.
+async fn recovers_after_the_outage(
+    world: &World,
+    server: &mut PrivatePostgres,
+    url: &str,
+    mut indexer: Child,
+    stderr: Stderr,
+) {
+    let log = &stderr;
+    eventually(120, "retries while the server is down", || {
+        let exited = indexer.try_wait().unwrap().is_some();
+        async move { exited || log.count(STILL_FAILING) >= 5 }
+    })
+    .await;
+    assert!(indexer.try_wait().unwrap().is_none(), "the indexer exited during the outage:\n{}", stderr.text());
+
+    server.start();
+    let head = world.provider.get_block_number().await.unwrap() as i64;
+    let pool = PgPool::connect(url).await.unwrap();
+    eventually(120, "catching up after the restart", || async { checkpoint(&pool).await >= head }).await;
+    assert_eq!(checkpoint(&pool).await, head, "the checkpoint is the chain head");
+    assert!(indexer.try_wait().unwrap().is_none(), "the indexer is still running:\n{}", stderr.text());
+    unsafe { libc::kill(indexer.id() as i32, libc::SIGTERM) };
+    let status = indexer.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0, got {status:?}:\n{}", stderr.text());
+
+    // Once when the outage started, once when it ended; the retries only at debug level.
+    let log = stderr.text();
+    assert_eq!(stderr.count(FAILED), 1, "the outage is logged once:\n{log}");
+    assert_eq!(stderr.count(RECOVERED), 1, "the recovery is logged once:\n{log}");
+    let loud = stderr.count(" WARN egp_indexer::follow") + stderr.count(" ERROR ");
+    assert_eq!(loud, 1, "one warning for one outage:\n{log}");
+    let lines = log.lines().filter(|line| !line.contains(" DEBUG ")).count();
+    assert!(lines < 30, "{lines} lines at info or above for one outage:\n{log}");
+
+    // Nothing lost, nothing duplicated, the checkpoint not past what was written.
+    let clean = server.create_database("clean").await;
+    index_once(world, &clean).await;
+    let clean = PgPool::connect(&clean).await.unwrap();
+    assert_eq!(checksums(&pool).await, checksums(&clean).await, "tables differ from a clean index");
+}
+
+/// The private server stops (`shutdown`) while the indexer process is backfilling and stays down
+/// while the chain moves on.
+async fn a_database_server_outage_is_survived(shutdown: Shutdown) {
+    let world = World::new().await;
+    seed(&world, 40).await;
+    let mut server = PrivatePostgres::new();
+    let url = server.create_database("egp").await;
+    egp_indexer::migrate(&url).await.unwrap();
+    // Small ranges and a 2-block reorg window: the outage lands in the middle of a backfill.
+    let slow = ["--initial-block-range", "1", "--max-block-range", "2", "--reorg-window", "2"];
+    let (indexer, stderr) = spawn_logged(&world, &url, &slow);
+    let head = world.provider.get_block_number().await.unwrap() as i64;
+    let pool = PgPool::connect(&url).await.unwrap();
+    eventually(60, "progress before the outage", || async { checkpoint(&pool).await >= head / 4 }).await;
+    pool.close().await;
+
+    server.stop(shutdown);
+    let far = world.now().await + 86_400 * 365;
+    for i in 0..5 {
+        world.issue(&format!("LG-OUTAGE-{i}"), far).await;
+    }
+    recovers_after_the_outage(&world, &mut server, &url, indexer, stderr).await;
+}
+
+#[tokio::test]
+async fn the_postgres_server_stops_fast_and_restarts_and_the_indexer_recovers() {
+    a_database_server_outage_is_survived(Shutdown::Fast).await;
+}
+
+#[tokio::test]
+async fn the_postgres_server_crashes_and_restarts_and_the_indexer_recovers() {
+    a_database_server_outage_is_survived(Shutdown::Immediate).await;
+}
+
+/// The server stops while the indexer is inside its migrations (held there by the migration
+/// lock, which the test takes first): a migration cut off by the server going away is a lost
+/// connection like any other, retried, not a reason to exit.
+#[tokio::test]
+async fn the_postgres_server_stops_during_the_migrations_and_the_indexer_recovers() {
+    let world = World::new().await;
+    seed(&world, 3).await;
+    let mut server = PrivatePostgres::new();
+    let url = server.create_database("egp").await;
+    egp_indexer::migrate(&url).await.unwrap();
+    let mut holder = PgConnection::connect(&url).await.unwrap();
+    holder.lock().await.unwrap();
+    let (indexer, stderr) = spawn_logged(&world, &url, &[]);
+    let pool = PgPool::connect(&url).await.unwrap();
+    eventually(60, "the indexer waiting for the migration lock", || async {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE application_name LIKE 'egp-indexer/%' AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        waiting == 1
+    })
+    .await;
+    pool.close().await;
+
+    server.stop(Shutdown::Fast);
+    drop(holder);
+    recovers_after_the_outage(&world, &mut server, &url, indexer, stderr).await;
 }

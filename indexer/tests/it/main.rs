@@ -5,5 +5,6 @@ mod common;
 mod events;
 mod faults;
 mod live;
+mod private_postgres;
 mod reorg;
 mod verify;
