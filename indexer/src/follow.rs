@@ -11,13 +11,14 @@ use alloy::primitives::B256;
 use egp_contracts::Deployment;
 use rand::Rng;
 use sqlx::{ConnectOptions, Connection, PgConnection};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::chain::Chain;
-use crate::config::Settings;
+use crate::config::{Settings, WsUrl};
 use crate::decode::Decoder;
+use crate::heads::NewHeads;
 use crate::metrics::{Metrics, unix_now};
 use crate::progress::Progress;
 use crate::read::Reader;
@@ -112,6 +113,8 @@ pub struct Indexer {
     reader: Reader,
     metrics: Arc<Metrics>,
     progress: Progress,
+    /// Notified on every new head when subscribed over WebSocket.
+    new_head: Arc<Notify>,
 }
 
 impl Indexer {
@@ -129,7 +132,8 @@ impl Indexer {
             settings.target_batch_events,
         );
         let progress = Progress::new(&settings.progress);
-        Ok(Self { settings, deployment, decoder, chain, reader, metrics, progress })
+        let new_head = Arc::new(Notify::new());
+        Ok(Self { settings, deployment, decoder, chain, reader, metrics, progress, new_head })
     }
 
     /// The deployment being indexed.
@@ -140,6 +144,8 @@ impl Indexer {
     /// Runs until cancelled (or until `--stop-at-block` / `--exit-when-caught-up`). Returns an
     /// error only for faults that retrying cannot fix (wrong chain, another deployment, bad schema).
     pub async fn run(mut self, cancel: CancellationToken) -> Result<()> {
+        // Stops the subscription when this returns, cancelled or not.
+        let _heads = self.spawn_new_heads(&cancel).map(CancellationToken::drop_guard);
         let outcome = self.run_inner(&cancel).await;
         self.progress.finish();
         self.metrics.is_writer.store(false, Ordering::Relaxed);
@@ -150,6 +156,29 @@ impl Indexer {
             }
             other => other,
         }
+    }
+
+    /// Starts the new-heads subscription unless the loop never waits for a head
+    /// (`--exit-when-caught-up`) or `--ws-url off`. Returns the token that stops it.
+    fn spawn_new_heads(&self, cancel: &CancellationToken) -> Option<CancellationToken> {
+        let s = &self.settings;
+        if s.exit_when_caught_up {
+            return None;
+        }
+        let Some(url) = s.ws_endpoint() else {
+            tracing::info!(poll_ms = s.poll_interval_ms, "no WebSocket for new heads (--ws-url); polling");
+            return None;
+        };
+        let heads = NewHeads {
+            url,
+            explicit: matches!(s.ws_url, WsUrl::Url(_)),
+            timeout: s.rpc_timeout(),
+            max_backoff: s.max_backoff(),
+            poll_interval: s.poll_interval(),
+        };
+        let stop = cancel.child_token();
+        tokio::spawn(heads.run(self.new_head.clone(), self.metrics.clone(), stop.clone()));
+        Some(stop)
     }
 
     async fn run_inner(&mut self, cancel: &CancellationToken) -> Result<()> {
@@ -253,8 +282,10 @@ impl Indexer {
                         Step::Done => return Ok(()),
                         Step::CaughtUp if self.settings.exit_when_caught_up => return Ok(()),
                         Step::CaughtUp => {
+                            // A new head wakes the loop early; the poll is the safety net.
                             tokio::select! {
                                 () = cancel.cancelled() => return Err(Error::Cancelled),
+                                () = self.new_head.notified() => {}
                                 () = tokio::time::sleep(self.settings.poll_interval()) => {}
                             }
                         }

@@ -8,13 +8,15 @@
 //!
 //! Modules: [`decode`] (logs to events, with the contracts crate's bindings), [`state`] (current
 //! state as a fold over events), [`store`] and [`mod@write`] (the transactions), [`follow`] (the
-//! loop), [`chain`] (the node), [`verify`], [`metrics`] (`/metrics`, `/health`), [`config`].
+//! loop), [`heads`] (new heads over WebSocket, the loop's wake-up), [`chain`] (the node),
+//! [`verify`], [`metrics`] (`/metrics`, `/health`), [`config`].
 
 pub mod chain;
 pub mod config;
 pub mod decode;
 mod error;
 pub mod follow;
+pub mod heads;
 pub mod metrics;
 pub mod progress;
 pub mod read;

@@ -8,11 +8,15 @@ use egp_indexer::{Cli, Command};
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
+/// Without `RUST_LOG`: info, except alloy's WebSocket transport, which logs every reconnect
+/// attempt as an error; `heads` reports the subscription's changes once each instead.
+const DEFAULT_LOG: &str = "info,alloy_pubsub=off,alloy_transport_ws=off";
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG)))
         .with_writer(std::io::stderr)
         .init();
     let cancel = CancellationToken::new();

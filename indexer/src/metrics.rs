@@ -51,6 +51,8 @@ pub struct Metrics {
     pub block_range: AtomicU64,
     /// Whether this process holds the writer lock.
     pub is_writer: AtomicBool,
+    /// Whether new heads arrive over a WebSocket subscription (else the loop only polls).
+    pub new_heads_subscribed: AtomicBool,
     /// Unix seconds of the last successful loop iteration.
     pub last_progress: AtomicI64,
 }
@@ -120,6 +122,12 @@ impl Metrics {
             "1 when this process holds the writer lock.",
             "gauge",
             u8::from(self.is_writer.load(Ordering::Relaxed)).to_string(),
+        );
+        gauge(
+            "new_heads_subscribed",
+            "1 while subscribed to new heads over WebSocket, 0 while only polling.",
+            "gauge",
+            u8::from(self.new_heads_subscribed.load(Ordering::Relaxed)).to_string(),
         );
         out
     }

@@ -1,7 +1,13 @@
-//! Live follow, finality, NOTIFY, adaptive ranges.
+//! Live follow, finality, NOTIFY, new heads over WebSocket, adaptive ranges.
 
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use alloy::providers::Provider;
+use egp_indexer::{Indexer, Metrics, Settings};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use tokio_util::sync::CancellationToken;
 
 use crate::common::{ScratchDb, World, checkpoint, checksums, database_url, eventually, follow, index_once, settings};
 
@@ -89,4 +95,78 @@ async fn tiny_ranges_and_one_big_range_index_the_same(
     let pool = PgPool::connect(&url).await.unwrap();
     assert_eq!(checksums(&pool).await, checksums(&clean.pool).await);
     clean.drop_now().await;
+}
+
+/// Runs the indexer in a task with metrics the test can read.
+fn follow_with_metrics(
+    settings: Settings,
+) -> (Arc<Metrics>, CancellationToken, tokio::task::JoinHandle<egp_indexer::Result<()>>) {
+    let metrics = Arc::new(Metrics::default());
+    let indexer = Indexer::new(settings, metrics.clone()).unwrap();
+    let cancel = CancellationToken::new();
+    let handle = tokio::spawn(indexer.run(cancel.clone()));
+    (metrics, cancel, handle)
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn live_follow_wakes_on_new_heads_over_websocket(pool_options: PgPoolOptions, options: PgConnectOptions) {
+    let world = World::new().await;
+    let url = database_url(&options);
+    let pool = pool_options.connect_with(options.clone()).await.unwrap();
+    // Polling every ten minutes: only the subscription (derived from the RPC URL) can bring the
+    // next guarantee in within the test's bound.
+    let mut settings = settings(&world, &url, &[]);
+    settings.poll_interval_ms = 600_000;
+    let (metrics, cancel, task) = follow_with_metrics(settings);
+    let subscribed = || metrics.new_heads_subscribed.load(Ordering::Relaxed);
+    eventually(30, "the new-heads subscription", || async { subscribed() }).await;
+    let head = world.provider.get_block_number().await.unwrap() as i64;
+    eventually(30, "catching up", || {
+        let pool = pool.clone();
+        async move { checkpoint(&pool).await >= head }
+    })
+    .await;
+    assert!(metrics.render().contains("egp_indexer_new_heads_subscribed 1\n"));
+
+    for n in 0..2 {
+        let far = world.now().await + 86_400 * 365;
+        let (_, receipt) = world.issue(&format!("LG-HEADS-{n}"), far).await;
+        let block = receipt.block_number.unwrap() as i64;
+        eventually(30, "the guarantee issued after catching up", || {
+            let pool = pool.clone();
+            async move { checkpoint(&pool).await >= block }
+        })
+        .await;
+    }
+    let guarantees: i64 = sqlx::query_scalar("SELECT count(*) FROM guarantees").fetch_one(&pool).await.unwrap();
+    assert_eq!(guarantees, 2);
+
+    cancel.cancel();
+    task.await.unwrap().unwrap();
+    eventually(30, "the subscription to stop with the indexer", || async { !subscribed() }).await;
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn live_follow_polls_when_new_heads_are_unavailable(pool_options: PgPoolOptions, options: PgConnectOptions) {
+    let world = World::new().await;
+    let url = database_url(&options);
+    let pool = pool_options.connect_with(options.clone()).await.unwrap();
+    // A port nobody listens on (bound, then released).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let ws_url = format!("ws://{closed}");
+    let (metrics, cancel, task) = follow_with_metrics(settings(&world, &url, &["--ws-url", &ws_url]));
+
+    let far = world.now().await + 86_400 * 365;
+    let (_, receipt) = world.issue("LG-POLLED", far).await;
+    let block = receipt.block_number.unwrap() as i64;
+    eventually(30, "the guarantee, by polling", || {
+        let pool = pool.clone();
+        async move { checkpoint(&pool).await >= block }
+    })
+    .await;
+    assert!(!metrics.new_heads_subscribed.load(Ordering::Relaxed));
+    assert!(metrics.render().contains("egp_indexer_new_heads_subscribed 0\n"));
+
+    cancel.cancel();
+    task.await.unwrap().unwrap();
 }
