@@ -70,6 +70,13 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A current-state value bound for a `NUMERIC` column is not a non-negative decimal integer
+    /// (a bug in the fold: the contracts' integers are unsigned).
+    #[error("value {value:?} for a NUMERIC column is not a non-negative decimal integer")]
+    NotANumber {
+        /// The value.
+        value: String,
+    },
     /// The metrics server could not listen.
     #[error("metrics server on {addr}: {source}")]
     Listen {

@@ -283,9 +283,12 @@ impl Indexer {
                         Step::CaughtUp if self.settings.exit_when_caught_up => return Ok(()),
                         Step::CaughtUp => {
                             // A new head wakes the loop early; the poll is the safety net.
+                            // (Owned futures: a borrowed `Notified` here makes `run`'s future
+                            // fail the `Send` check of callers that spawn it.)
+                            let new_head = self.new_head.clone();
                             tokio::select! {
-                                () = cancel.cancelled() => return Err(Error::Cancelled),
-                                () = self.new_head.notified() => {}
+                                () = cancel.clone().cancelled_owned() => return Err(Error::Cancelled),
+                                () = async move { new_head.notified().await } => {}
                                 () = tokio::time::sleep(self.settings.poll_interval()) => {}
                             }
                         }

@@ -13,6 +13,7 @@
 
 pub mod chain;
 pub mod config;
+mod copy;
 pub mod decode;
 mod error;
 pub mod follow;

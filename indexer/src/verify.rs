@@ -499,3 +499,8 @@ async fn compare_contracts(
         + stored.agencies.len()
         + stored.gateways.len())
 }
+
+/// Every current-state row of `chain_id` as stored, ordered by key (what `verify` compares).
+pub async fn stored_rows(conn: &mut PgConnection, chain_id: u64) -> Result<Derived> {
+    crate::verify_rows::load_all(conn, chain_id).await
+}

@@ -1,14 +1,16 @@
-//! Batched writes: every table takes its rows in one `INSERT ... SELECT FROM UNNEST(...)`
-//! statement, never one statement per row. Current-state rows are replaced record by record
-//! (delete, then insert what the fold produced), inside the caller's transaction.
+//! Batched writes, never one statement per row: events and current-state rows go in through
+//! binary `COPY` ([`crate::copy`]), block headers through one `INSERT ... SELECT FROM UNNEST(...)`.
+//! Current-state rows are replaced record by record (delete, then write what the fold produced),
+//! inside the caller's transaction.
 
 use std::collections::BTreeSet;
 
 use sqlx::PgConnection;
 
-use crate::Result;
+use crate::copy::{CopyRow, Encoder, copy_rows};
 use crate::decode::{EntityKey, IndexedEvent};
 use crate::rows::Derived;
+use crate::{Error, Result};
 
 /// A block header as stored in `blocks`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,12 +58,68 @@ pub async fn insert_blocks(
     Ok(())
 }
 
-/// Appends events to the history; an event already stored (same chain, block hash, log index)
-/// is left as it is.
-pub async fn insert_events(conn: &mut PgConnection, chain_id: u64, events: &[IndexedEvent]) -> Result<u64> {
-    if events.is_empty() {
-        return Ok(0);
+/// An event as a row of `events`.
+struct EventRow<'a> {
+    chain_id: i64,
+    event: &'a IndexedEvent,
+}
+
+impl CopyRow for EventRow<'_> {
+    const STATEMENT: &'static str = "COPY events (chain_id, contract_address, block_number, block_hash, \
+         block_timestamp, transaction_hash, transaction_index, log_index, is_final, contract, event, entity_kind, \
+         entity_key, related_key, topic0, topic1, topic2, topic3, data, args) FROM STDIN (FORMAT binary)";
+    fn encode(&self, out: &mut Encoder) {
+        let e = self.event;
+        let p = &e.provenance;
+        out.int8(self.chain_id);
+        out.bytea(p.contract_address.as_slice());
+        out.int8(p.block_number as i64);
+        out.bytea(p.block_hash.as_slice());
+        out.int8(p.block_timestamp as i64);
+        out.bytea(p.transaction_hash.as_slice());
+        out.int4(p.transaction_index as i32);
+        out.int4(p.log_index as i32);
+        out.bool(p.is_final);
+        out.text(e.contract.name());
+        out.text(&e.name);
+        let entity = e.entity();
+        out.text_or_null(entity.map(|k| k.kind()));
+        out.bytea_or_null(entity.map(|k| k.key()).as_deref());
+        out.bytea_or_null(e.related().map(|k| k.key()).as_deref());
+        for i in 0..4 {
+            out.bytea_or_null(e.topics.get(i).map(|t| t.as_slice()));
+        }
+        out.bytea(&e.data);
+        out.jsonb(&e.args.to_string());
     }
+}
+
+/// Appends events to the history; an event already stored (same chain, block, log index and
+/// block hash) is left as it is, and one stored at the same position with another block hash
+/// fails with [`Error::Inconsistent`]. Returns the number of events newly stored.
+///
+/// Events go in through `COPY` when none is stored yet in their blocks, which is always the case
+/// for a batch above the checkpoint; otherwise through an `INSERT ... ON CONFLICT DO NOTHING`.
+pub async fn insert_events(conn: &mut PgConnection, chain_id: u64, events: &[IndexedEvent]) -> Result<u64> {
+    let blocks = events.iter().map(|e| e.provenance.block_number as i64);
+    let (Some(from), Some(to)) = (blocks.clone().min(), blocks.max()) else { return Ok(0) };
+    let any_stored = sqlx::query_scalar!(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE chain_id = $1 AND block_number BETWEEN $2 AND $3) AS \"stored!\"",
+        chain_id as i64,
+        from,
+        to
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !any_stored {
+        let chain_id = chain_id as i64;
+        return copy_rows(conn, events.iter().map(|event| EventRow { chain_id, event })).await;
+    }
+    insert_events_if_absent(conn, chain_id, events).await
+}
+
+/// [`insert_events`] for events some of which may be stored already.
+async fn insert_events_if_absent(conn: &mut PgConnection, chain_id: u64, events: &[IndexedEvent]) -> Result<u64> {
     let n = events.len();
     let mut contract_address = Vec::with_capacity(n);
     let mut block_number = Vec::with_capacity(n);
@@ -102,6 +160,25 @@ pub async fn insert_events(conn: &mut PgConnection, chain_id: u64, events: &[Ind
         args.push(e.args.to_string());
     }
     let [topic0, topic1, topic2, topic3] = topics;
+    // The key is the position: an event stored at one of these positions must be this event,
+    // not one of a block that was reorganised away.
+    let other_block = sqlx::query_scalar!(
+        "SELECT e.block_number FROM events e
+         JOIN UNNEST($2::bigint[], $3::int[], $4::bytea[]) AS u(bn, li, bh) ON e.block_number = u.bn AND e.log_index = u.li
+         WHERE e.chain_id = $1 AND e.block_hash <> u.bh LIMIT 1",
+        chain_id as i64,
+        &block_number,
+        &log_index,
+        &block_hash,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(block) = other_block {
+        return Err(Error::Inconsistent {
+            block: block as u64,
+            reason: "an event is stored there with another block hash",
+        });
+    }
     let result = sqlx::query!(
         "INSERT INTO events (chain_id, contract_address, block_number, block_hash, block_timestamp,
              transaction_hash, transaction_index, log_index, is_final, contract, event, entity_kind,
@@ -209,20 +286,7 @@ pub async fn delete_derived(conn: &mut PgConnection, chain_id: u64, entities: &B
     Ok(())
 }
 
-/// Collects one field of every row into a column vector.
-macro_rules! column {
-    ($rows:expr, $field:ident) => {
-        $rows.iter().map(|r| r.$field.clone()).collect::<Vec<_>>()
-    };
-}
-
-/// Inserts current-state rows (after [`delete_derived`] removed the old ones).
+/// Writes current-state rows (after [`delete_derived`] removed the old ones).
 pub async fn insert_derived(conn: &mut PgConnection, rows: &Derived) -> Result<()> {
-    crate::write_state::insert_issuers(conn, rows).await?;
-    crate::write_state::insert_guarantees(conn, &rows.guarantees).await?;
-    crate::write_state::insert_guarantee_children(conn, rows).await?;
-    crate::write_state::insert_confirmations(conn, &rows.confirmations).await?;
-    Ok(())
+    crate::write_state::copy_derived(conn, rows).await
 }
-
-pub(crate) use column;

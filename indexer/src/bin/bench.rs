@@ -182,6 +182,9 @@ async fn main() -> Result<(), Failure> {
     egp_indexer::MIGRATOR.run_direct(&mut conn).await?;
     let start_parent = chain.header(deployment.start_block() - 1).await?.hash;
     let mut checkpoint = store::load_or_init_checkpoint(&mut conn, &deployment, Some(start_parent)).await?;
+    let backend: i32 = sqlx::query_scalar!("SELECT pg_backend_pid() AS \"pid!\"").fetch_one(&mut conn).await?;
+    let backend_cpu_before = cpu_ms(&format!("/proc/{backend}/stat"));
+    let own_cpu_before = cpu_ms("/proc/self/stat");
     reset_peak_rss();
     let mut write = Duration::ZERO;
     let mut written = 0;
@@ -194,6 +197,10 @@ async fn main() -> Result<(), Failure> {
         written += batch.events.len();
     }
     let write_peak = peak_rss_kib();
+    // CPU of the PostgreSQL backend that ran the commits (readable when the server is local) and
+    // of this process (which also read the batches), to see which side a write-only rate is made of.
+    let backend_cpu = cpu_ms(&format!("/proc/{backend}/stat")).zip(backend_cpu_before).map(|(a, b)| a - b);
+    let own_cpu = cpu_ms("/proc/self/stat").zip(own_cpu_before).map(|(a, b)| a - b);
     conn.close().await?;
 
     let rate = |events: usize, time: Duration| events as f64 / time.as_secs_f64().max(1e-9);
@@ -222,6 +229,14 @@ async fn main() -> Result<(), Failure> {
         write.as_secs_f64(),
         write_peak / 1024
     )?;
+    if let (Some(backend), Some(own)) = (backend_cpu, own_cpu) {
+        writeln!(
+            out,
+            "            CPU time: PostgreSQL backend {:.2} s, benchmark process (reading included) {:.2} s",
+            backend as f64 / 1000.0,
+            own as f64 / 1000.0
+        )?;
+    }
 
     backfill_db.drop_now(&args.database_url).await?;
     write_db.drop_now(&args.database_url).await?;
@@ -287,6 +302,17 @@ impl Scratch {
 /// reports its own peak.
 fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// User plus system CPU time of the process whose `stat` file is `path`, in milliseconds (Linux;
+/// `None` where `/proc` is not readable, e.g. a PostgreSQL server on another machine).
+fn cpu_ms(path: &str) -> Option<u64> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // Fields after the command name (which may hold spaces) start at the state, field 3.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // Clock ticks are 100 per second on Linux (USER_HZ).
+    Some(ticks * 10)
 }
 
 /// Peak resident memory of this process, KiB (Linux `VmHWM`).

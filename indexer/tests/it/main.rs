@@ -2,6 +2,7 @@
 
 #[allow(dead_code, reason = "each test uses part of the shared world")]
 mod common;
+mod copy;
 mod events;
 mod faults;
 mod live;

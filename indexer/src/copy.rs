@@ -1,0 +1,271 @@
+//! Bulk writes through `COPY ... FROM STDIN (FORMAT binary)`: rows are encoded in PostgreSQL's
+//! binary copy format and streamed in chunks, so the server neither parses text nor plans a
+//! statement per batch. Each value must have its column's exact type (`int8`, `int4`, `bool`,
+//! `bytea`, `text`, `numeric`, `jsonb`, `text[]`): binary `COPY` does no casts, so a wrong
+//! type fails the whole `COPY` (and its transaction) with an error naming the column.
+//!
+//! `COPY` has no `ON CONFLICT`: callers use it where no stored row can conflict (the current
+//! state of a record is deleted before its rows are written; events only above the checkpoint).
+
+use sqlx::PgConnection;
+
+use crate::{Error, Result};
+
+/// The size of the `CopyData` messages a batch is sent in.
+const CHUNK: usize = 1 << 20;
+
+/// The binary copy header: signature, flags, header-extension length.
+const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+
+/// The `oid` of `text`, for `text[]` values.
+const TEXT_OID: u32 = 25;
+
+/// A table's row as `COPY` takes it.
+pub(crate) trait CopyRow {
+    /// The `COPY <table> (<columns>) FROM STDIN (FORMAT binary)` statement.
+    const STATEMENT: &'static str;
+    /// Writes the row's fields in `STATEMENT`'s column order (a field count that differs from the
+    /// statement's column count fails the `COPY`).
+    fn encode(&self, out: &mut Encoder);
+}
+
+impl<T: CopyRow> CopyRow for &T {
+    const STATEMENT: &'static str = T::STATEMENT;
+    fn encode(&self, out: &mut Encoder) {
+        (*self).encode(out);
+    }
+}
+
+/// Copies `rows` into their table; returns the number of rows written.
+pub(crate) async fn copy_rows<R: CopyRow>(conn: &mut PgConnection, rows: impl IntoIterator<Item = R>) -> Result<u64> {
+    // Encoded before the first await, so that no borrowing iterator lives across one (which
+    // makes the callers' futures fail the `Send` check of `tokio::spawn`).
+    match encode_rows(rows)? {
+        Some(data) => copy_in(conn, R::STATEMENT, data).await,
+        None => Ok(0),
+    }
+}
+
+/// `rows` in the binary copy format, or `None` when there are none.
+fn encode_rows<R: CopyRow>(rows: impl IntoIterator<Item = R>) -> Result<Option<Vec<u8>>> {
+    let mut rows = rows.into_iter().peekable();
+    if rows.peek().is_none() {
+        return Ok(None);
+    }
+    let mut out = Encoder::new();
+    for row in rows {
+        let start = out.start_row();
+        row.encode(&mut out);
+        out.end_row(start);
+        if let Some(error) = out.error.take() {
+            return Err(error);
+        }
+    }
+    out.buf.extend_from_slice(&(-1_i16).to_be_bytes());
+    Ok(Some(out.buf))
+}
+
+/// Runs `statement` (a `COPY ... FROM STDIN (FORMAT binary)`) with `data`.
+async fn copy_in(conn: &mut PgConnection, statement: &'static str, data: Vec<u8>) -> Result<u64> {
+    let mut copy = conn.copy_in_raw(statement).await?;
+    for chunk in data.chunks(CHUNK) {
+        copy.send(chunk).await?;
+    }
+    Ok(copy.finish().await?)
+}
+
+/// Encodes field values in the binary copy format.
+#[derive(Debug)]
+pub(crate) struct Encoder {
+    buf: Vec<u8>,
+    /// Fields written in the current row.
+    fields: i16,
+    /// The first value that could not be encoded (reported after the row).
+    error: Option<Error>,
+}
+
+impl Encoder {
+    fn new() -> Self {
+        let mut buf = Vec::with_capacity(64 * 1024);
+        buf.extend_from_slice(HEADER);
+        Self { buf, fields: 0, error: None }
+    }
+
+    /// Starts a row: its field count is written by [`Self::end_row`] at the returned position.
+    fn start_row(&mut self) -> usize {
+        self.fields = 0;
+        self.buf.extend_from_slice(&0_i16.to_be_bytes());
+        self.buf.len() - 2
+    }
+
+    fn end_row(&mut self, start: usize) {
+        self.buf[start..start + 2].copy_from_slice(&self.fields.to_be_bytes());
+    }
+
+    fn field(&mut self, bytes: &[u8]) {
+        self.fields += 1;
+        let len = i32::try_from(bytes.len()).expect("a field is smaller than 2 GiB");
+        self.buf.extend_from_slice(&len.to_be_bytes());
+        self.buf.extend_from_slice(bytes);
+    }
+
+    fn null(&mut self) {
+        self.fields += 1;
+        self.buf.extend_from_slice(&(-1_i32).to_be_bytes());
+    }
+
+    /// An `int8`.
+    pub(crate) fn int8(&mut self, value: i64) {
+        self.field(&value.to_be_bytes());
+    }
+
+    /// An `int4`.
+    pub(crate) fn int4(&mut self, value: i32) {
+        self.field(&value.to_be_bytes());
+    }
+
+    /// A `bool`.
+    pub(crate) fn bool(&mut self, value: bool) {
+        self.field(&[u8::from(value)]);
+    }
+
+    /// A `bytea`.
+    pub(crate) fn bytea(&mut self, value: &[u8]) {
+        self.field(value);
+    }
+
+    /// A nullable `bytea`.
+    pub(crate) fn bytea_or_null(&mut self, value: Option<&[u8]>) {
+        match value {
+            Some(value) => self.field(value),
+            None => self.null(),
+        }
+    }
+
+    /// A `text` (UTF-8, as the database's encoding must be).
+    pub(crate) fn text(&mut self, value: &str) {
+        self.field(value.as_bytes());
+    }
+
+    /// A nullable `text`.
+    pub(crate) fn text_or_null(&mut self, value: Option<&str>) {
+        match value {
+            Some(value) => self.text(value),
+            None => self.null(),
+        }
+    }
+
+    /// A `jsonb` from its JSON text.
+    pub(crate) fn jsonb(&mut self, json: &str) {
+        self.fields += 1;
+        let len = i32::try_from(json.len() + 1).expect("a field is smaller than 2 GiB");
+        self.buf.extend_from_slice(&len.to_be_bytes());
+        self.buf.push(1); // jsonb binary format version
+        self.buf.extend_from_slice(json.as_bytes());
+    }
+
+    /// A `text[]` (one dimension), or NULL.
+    pub(crate) fn text_array_or_null(&mut self, values: Option<&[String]>) {
+        let Some(values) = values else { return self.null() };
+        self.fields += 1;
+        let start = self.buf.len();
+        self.buf.extend_from_slice(&0_i32.to_be_bytes()); // length, set below
+        let dimensions: i32 = if values.is_empty() { 0 } else { 1 };
+        self.buf.extend_from_slice(&dimensions.to_be_bytes());
+        self.buf.extend_from_slice(&0_i32.to_be_bytes()); // no NULL elements
+        self.buf.extend_from_slice(&TEXT_OID.to_be_bytes());
+        if !values.is_empty() {
+            let count = i32::try_from(values.len()).expect("fewer than 2^31 elements");
+            self.buf.extend_from_slice(&count.to_be_bytes());
+            self.buf.extend_from_slice(&1_i32.to_be_bytes()); // lower bound
+            for value in values {
+                let len = i32::try_from(value.len()).expect("an element is smaller than 2 GiB");
+                self.buf.extend_from_slice(&len.to_be_bytes());
+                self.buf.extend_from_slice(value.as_bytes());
+            }
+        }
+        let len = i32::try_from(self.buf.len() - start - 4).expect("a field is smaller than 2 GiB");
+        self.buf[start..start + 4].copy_from_slice(&len.to_be_bytes());
+    }
+
+    /// A `numeric` from a non-negative decimal integer (as the fold writes amounts and dates).
+    pub(crate) fn numeric(&mut self, decimal: &str) {
+        match numeric_binary(decimal) {
+            Some(bytes) => self.field(&bytes),
+            None => {
+                self.null();
+                self.error.get_or_insert_with(|| Error::NotANumber { value: decimal.to_owned() });
+            }
+        }
+    }
+
+    /// A nullable `numeric`.
+    pub(crate) fn numeric_or_null(&mut self, decimal: Option<&str>) {
+        match decimal {
+            Some(decimal) => self.numeric(decimal),
+            None => self.null(),
+        }
+    }
+}
+
+/// PostgreSQL's binary `numeric` of a non-negative decimal integer: digit count, weight, sign and
+/// display scale, then base-10000 digits, most significant first, trailing zero digits dropped.
+/// `None` unless `decimal` is one or more ASCII digits.
+fn numeric_binary(decimal: &str) -> Option<Vec<u8>> {
+    if decimal.is_empty() || !decimal.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let decimal = decimal.trim_start_matches('0');
+    // Base-10000 groups from the most significant; the first group takes the leftover digits.
+    let mut groups: Vec<i16> = Vec::with_capacity(decimal.len() / 4 + 1);
+    let lead = decimal.len() % 4;
+    let (head, rest) = decimal.split_at(lead);
+    if !head.is_empty() {
+        groups.push(head.parse().ok()?);
+    }
+    for chunk in rest.as_bytes().chunks(4) {
+        groups.push(std::str::from_utf8(chunk).ok()?.parse().ok()?);
+    }
+    let weight = i16::try_from(groups.len()).ok()? - 1;
+    while groups.last() == Some(&0) {
+        groups.pop();
+    }
+    let weight = if groups.is_empty() { 0 } else { weight };
+    let mut out = Vec::with_capacity(8 + 2 * groups.len());
+    out.extend_from_slice(&i16::try_from(groups.len()).ok()?.to_be_bytes());
+    out.extend_from_slice(&weight.to_be_bytes());
+    out.extend_from_slice(&0_u16.to_be_bytes()); // positive
+    out.extend_from_slice(&0_u16.to_be_bytes()); // display scale: an integer
+    for group in groups {
+        out.extend_from_slice(&group.to_be_bytes());
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numeric_binary;
+
+    fn words(bytes: &[u8]) -> Vec<i16> {
+        bytes.chunks(2).map(|w| i16::from_be_bytes([w[0], w[1]])).collect()
+    }
+
+    #[test]
+    fn numeric_is_base_10000_groups_with_weight() {
+        assert_eq!(words(&numeric_binary("0").unwrap()), [0, 0, 0, 0]);
+        assert_eq!(words(&numeric_binary("7").unwrap()), [1, 0, 0, 0, 7]);
+        assert_eq!(words(&numeric_binary("12345").unwrap()), [2, 1, 0, 0, 1, 2345]);
+        // Trailing zero groups are dropped; the weight keeps the magnitude.
+        assert_eq!(words(&numeric_binary("100000000").unwrap()), [1, 2, 0, 0, 1]);
+        assert_eq!(words(&numeric_binary("000042").unwrap()), [1, 0, 0, 0, 42]);
+        let max = u128::MAX.to_string();
+        assert_eq!(words(&numeric_binary(&max).unwrap())[..2], [10, 9]);
+    }
+
+    #[test]
+    fn numeric_refuses_what_is_not_a_decimal_integer() {
+        for bad in ["", "-1", "1.5", "1e3", " 1", "0x10"] {
+            assert!(numeric_binary(bad).is_none(), "{bad:?}");
+        }
+    }
+}
