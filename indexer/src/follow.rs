@@ -103,6 +103,14 @@ enum Step {
     Done,
 }
 
+/// Blocks to read: `next..=limit`, with every header (`dense`) or only those with logs.
+#[derive(Debug, Clone, Copy)]
+struct Range {
+    next: u64,
+    limit: u64,
+    dense: bool,
+}
+
 /// One indexer process.
 #[derive(Debug)]
 pub struct Indexer {
@@ -343,43 +351,33 @@ impl Indexer {
             }
             return Ok(Step::CaughtUp);
         }
+        // Far below the head, headers are read only where there are logs; within the reorg
+        // window every header is read and chained by parent hash. Either way a task reads ahead
+        // while the batches commit, and every batch must chain onto the checkpoint.
         let dense_from = head.saturating_sub(self.settings.reorg_window) + 1;
-        if next < dense_from {
-            // Backfill: far enough below the head to read ahead while writing.
-            let limit = (dense_from - 1).min(stop);
-            return self.backfill(conn, checkpoint, cancel, next, limit, head, final_block).await;
-        }
-        let fetched = self.reader.read(next, head.min(stop), true, final_block).await?;
-        let mut fetched = fetched;
-        let mut started = Instant::now();
-        while let Some(batch) = fetched.next_batch(self.reader.decoder(), self.reader.metrics())? {
-            if !self.commit(conn, checkpoint, &batch, head, started).await? {
-                return Ok(Step::Progress);
-            }
-            started = Instant::now();
-        }
-        Ok(Step::Progress)
+        let dense = next >= dense_from;
+        let limit = if dense { head } else { dense_from - 1 }.min(stop);
+        self.read_and_commit(conn, checkpoint, cancel, Range { next, limit, dense }, head, final_block).await
     }
 
-    /// Reads `next..=limit` in a task of its own while committing the batches it hands over (at
-    /// most one waiting, one being decoded), so reading and writing overlap with bounded memory.
-    #[allow(clippy::too_many_arguments, reason = "one call site; the values are the step's")]
-    async fn backfill(
+    /// Reads `range` in a task of its own while committing the batches it hands over (at most
+    /// one waiting, one being decoded), so reading and writing overlap with bounded memory.
+    async fn read_and_commit(
         &mut self,
         conn: &mut PgConnection,
         checkpoint: &mut Checkpoint,
         cancel: &CancellationToken,
-        next: u64,
-        limit: u64,
+        range: Range,
         head: u64,
         final_block: Option<u64>,
     ) -> Result<Step> {
+        let Range { next, limit, dense } = range;
         let (sender, mut batches) = mpsc::channel::<Batch>(1);
         let mut reader = self.reader.clone();
         let producer = tokio::spawn(async move {
             let mut next = next;
             while next <= limit {
-                let mut fetched = reader.read(next, limit, false, final_block).await?;
+                let mut fetched = reader.read(next, limit, dense, final_block).await?;
                 next = fetched.to + 1;
                 while let Some(batch) = fetched.next_batch(reader.decoder(), reader.metrics())? {
                     if sender.send(batch).await.is_err() {
