@@ -1,7 +1,7 @@
 //! Bulk writes through `COPY ... FROM STDIN (FORMAT binary)`: rows are encoded in PostgreSQL's
 //! binary copy format and streamed in chunks, so the server neither parses text nor plans a
 //! statement per batch. Each value must have its column's exact type (`int8`, `int4`, `bool`,
-//! `bytea`, `text`, `numeric`, `jsonb`, `text[]`): binary `COPY` does no casts, so a wrong
+//! `bytea`, `text`, `numeric`, `json`, `text[]`): binary `COPY` does no casts, so a wrong
 //! type fails the whole `COPY` (and its transaction) with an error naming the column.
 //!
 //! `COPY` has no `ON CONFLICT`: callers use it where no stored row can conflict (the current
@@ -155,13 +155,9 @@ impl Encoder {
         }
     }
 
-    /// A `jsonb` from its JSON text.
-    pub(crate) fn jsonb(&mut self, json: &str) {
-        self.fields += 1;
-        let len = i32::try_from(json.len() + 1).expect("a field is smaller than 2 GiB");
-        self.buf.extend_from_slice(&len.to_be_bytes());
-        self.buf.push(1); // jsonb binary format version
-        self.buf.extend_from_slice(json.as_bytes());
+    /// A `json` from its text (the server checks that it is JSON).
+    pub(crate) fn json(&mut self, json: &str) {
+        self.field(json.as_bytes());
     }
 
     /// A `text[]` (one dimension), or NULL.

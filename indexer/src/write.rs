@@ -90,7 +90,7 @@ impl CopyRow for EventRow<'_> {
             out.bytea_or_null(e.topics.get(i).map(|t| t.as_slice()));
         }
         out.bytea(&e.data);
-        out.jsonb(&e.args.to_string());
+        out.json(&e.args.to_string());
     }
 }
 
@@ -183,7 +183,7 @@ async fn insert_events_if_absent(conn: &mut PgConnection, chain_id: u64, events:
         "INSERT INTO events (chain_id, contract_address, block_number, block_hash, block_timestamp,
              transaction_hash, transaction_index, log_index, is_final, contract, event, entity_kind,
              entity_key, related_key, topic0, topic1, topic2, topic3, data, args)
-         SELECT $1, a, bn, bh, bt, th, ti, li, f, c, ev, ek, ekey, rk, t0, t1, t2, t3, d, x::jsonb
+         SELECT $1, a, bn, bh, bt, th, ti, li, f, c, ev, ek, ekey, rk, t0, t1, t2, t3, d, x::json
          FROM UNNEST($2::bytea[], $3::bigint[], $4::bytea[], $5::bigint[], $6::bytea[], $7::int[],
              $8::int[], $9::bool[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::bytea[],
              $15::bytea[], $16::bytea[], $17::bytea[], $18::bytea[], $19::bytea[], $20::text[])
