@@ -1,5 +1,5 @@
 //! Batched writes, never one statement per row: events and current-state rows go in through
-//! binary `COPY` ([`crate::copy`]), block headers through one `INSERT ... SELECT FROM UNNEST(...)`.
+//! binary `COPY` (the `copy` module), block headers through one `INSERT ... SELECT FROM UNNEST(...)`.
 //! Current-state rows are replaced record by record (delete, then write what the fold produced),
 //! inside the caller's transaction.
 
