@@ -5,7 +5,8 @@
 //! type fails the whole `COPY` (and its transaction) with an error naming the column.
 //!
 //! `COPY` has no `ON CONFLICT`: callers use it where no stored row can conflict (the current
-//! state of a record is deleted before its rows are written; events only above the checkpoint).
+//! state of a record is deleted before its rows are written; of the events, only those not
+//! stored yet are written).
 
 use sqlx::PgConnection;
 

@@ -3,7 +3,7 @@
 //! Current-state rows are replaced record by record (delete, then write what the fold produced),
 //! inside the caller's transaction.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use sqlx::PgConnection;
 
@@ -98,121 +98,41 @@ impl CopyRow for EventRow<'_> {
 /// block hash) is left as it is, and one stored at the same position with another block hash
 /// fails with [`Error::Inconsistent`]. Returns the number of events newly stored.
 ///
-/// Events go in through `COPY` when none is stored yet in their blocks, which is always the case
-/// for a batch above the checkpoint; otherwise through an `INSERT ... ON CONFLICT DO NOTHING`.
+/// The events not stored yet go in through one `COPY`. Above the checkpoint none is stored, so
+/// the lookup of stored positions finds nothing in normal running.
 pub async fn insert_events(conn: &mut PgConnection, chain_id: u64, events: &[IndexedEvent]) -> Result<u64> {
     let blocks = events.iter().map(|e| e.provenance.block_number as i64);
     let (Some(from), Some(to)) = (blocks.clone().min(), blocks.max()) else { return Ok(0) };
-    let any_stored = sqlx::query_scalar!(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE chain_id = $1 AND block_number BETWEEN $2 AND $3) AS \"stored!\"",
+    let stored: HashMap<(i64, i32), Vec<u8>> = sqlx::query!(
+        "SELECT block_number, log_index, block_hash FROM events
+         WHERE chain_id = $1 AND block_number BETWEEN $2 AND $3",
         chain_id as i64,
         from,
         to
     )
-    .fetch_one(&mut *conn)
-    .await?;
-    if !any_stored {
-        let chain_id = chain_id as i64;
-        return copy_rows(conn, events.iter().map(|event| EventRow { chain_id, event })).await;
-    }
-    insert_events_if_absent(conn, chain_id, events).await
-}
-
-/// [`insert_events`] for events some of which may be stored already.
-async fn insert_events_if_absent(conn: &mut PgConnection, chain_id: u64, events: &[IndexedEvent]) -> Result<u64> {
-    let n = events.len();
-    let mut contract_address = Vec::with_capacity(n);
-    let mut block_number = Vec::with_capacity(n);
-    let mut block_hash = Vec::with_capacity(n);
-    let mut block_timestamp = Vec::with_capacity(n);
-    let mut transaction_hash = Vec::with_capacity(n);
-    let mut transaction_index = Vec::with_capacity(n);
-    let mut log_index = Vec::with_capacity(n);
-    let mut is_final = Vec::with_capacity(n);
-    let mut contract = Vec::with_capacity(n);
-    let mut event = Vec::with_capacity(n);
-    let mut entity_kind = Vec::with_capacity(n);
-    let mut entity_key = Vec::with_capacity(n);
-    let mut related_key = Vec::with_capacity(n);
-    let mut topics: [Vec<Option<Vec<u8>>>; 4] = Default::default();
-    let mut data = Vec::with_capacity(n);
-    let mut args = Vec::with_capacity(n);
-    for e in events {
-        let p = &e.provenance;
-        contract_address.push(p.contract_address.to_vec());
-        block_number.push(p.block_number as i64);
-        block_hash.push(p.block_hash.to_vec());
-        block_timestamp.push(p.block_timestamp as i64);
-        transaction_hash.push(p.transaction_hash.to_vec());
-        transaction_index.push(p.transaction_index as i32);
-        log_index.push(p.log_index as i32);
-        is_final.push(p.is_final);
-        contract.push(e.contract.name().to_owned());
-        event.push(e.name.clone());
-        let entity = e.entity();
-        entity_kind.push(entity.map(|k| k.kind().to_owned()));
-        entity_key.push(entity.map(|k| k.key()));
-        related_key.push(e.related().map(|k| k.key()));
-        for (i, column) in topics.iter_mut().enumerate() {
-            column.push(e.topics.get(i).map(|t| t.to_vec()));
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|row| ((row.block_number, row.log_index), row.block_hash))
+    .collect();
+    let mut absent = Vec::with_capacity(events.len());
+    for event in events {
+        let p = &event.provenance;
+        match stored.get(&(p.block_number as i64, p.log_index as i32)) {
+            None => absent.push(event),
+            Some(hash) if hash.as_slice() == p.block_hash.as_slice() => {}
+            // The key is the position: an event stored there must be this event, not one of a
+            // block that was reorganised away.
+            Some(_) => {
+                return Err(Error::Inconsistent {
+                    block: p.block_number,
+                    reason: "an event is stored there with another block hash",
+                });
+            }
         }
-        data.push(e.data.to_vec());
-        args.push(e.args.to_string());
     }
-    let [topic0, topic1, topic2, topic3] = topics;
-    // The key is the position: an event stored at one of these positions must be this event,
-    // not one of a block that was reorganised away.
-    let other_block = sqlx::query_scalar!(
-        "SELECT e.block_number FROM events e
-         JOIN UNNEST($2::bigint[], $3::int[], $4::bytea[]) AS u(bn, li, bh) ON e.block_number = u.bn AND e.log_index = u.li
-         WHERE e.chain_id = $1 AND e.block_hash <> u.bh LIMIT 1",
-        chain_id as i64,
-        &block_number,
-        &log_index,
-        &block_hash,
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(block) = other_block {
-        return Err(Error::Inconsistent {
-            block: block as u64,
-            reason: "an event is stored there with another block hash",
-        });
-    }
-    let result = sqlx::query!(
-        "INSERT INTO events (chain_id, contract_address, block_number, block_hash, block_timestamp,
-             transaction_hash, transaction_index, log_index, is_final, contract, event, entity_kind,
-             entity_key, related_key, topic0, topic1, topic2, topic3, data, args)
-         SELECT $1, a, bn, bh, bt, th, ti, li, f, c, ev, ek, ekey, rk, t0, t1, t2, t3, d, x::json
-         FROM UNNEST($2::bytea[], $3::bigint[], $4::bytea[], $5::bigint[], $6::bytea[], $7::int[],
-             $8::int[], $9::bool[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::bytea[],
-             $15::bytea[], $16::bytea[], $17::bytea[], $18::bytea[], $19::bytea[], $20::text[])
-             AS u(a, bn, bh, bt, th, ti, li, f, c, ev, ek, ekey, rk, t0, t1, t2, t3, d, x)
-         ON CONFLICT DO NOTHING",
-        chain_id as i64,
-        &contract_address,
-        &block_number,
-        &block_hash,
-        &block_timestamp,
-        &transaction_hash,
-        &transaction_index,
-        &log_index,
-        &is_final,
-        &contract,
-        &event,
-        &entity_kind as &[Option<String>],
-        &entity_key as &[Option<Vec<u8>>],
-        &related_key as &[Option<Vec<u8>>],
-        &topic0 as &[Option<Vec<u8>>],
-        &topic1 as &[Option<Vec<u8>>],
-        &topic2 as &[Option<Vec<u8>>],
-        &topic3 as &[Option<Vec<u8>>],
-        &data,
-        &args,
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(result.rows_affected())
+    let chain_id = chain_id as i64;
+    copy_rows(conn, absent.into_iter().map(|event| EventRow { chain_id, event })).await
 }
 
 /// The keys of `entities` of one kind, as stored.

@@ -278,7 +278,7 @@ async fn writing_the_same_events_twice_stores_them_once(_: PgPoolOptions, option
     let error = write::insert_events(&mut conn, CHAIN as u64, &other_block).await.unwrap_err();
     assert!(matches!(error, Error::Inconsistent { .. }), "{error}");
     assert_eq!(count(&mut conn).await, events.len() as i64);
-    // Both paths store the same fields.
+    // Written in another order, the same events are stored with the same fields.
     let by_copy: Vec<(String, String)> =
         sqlx::query_as("SELECT event, md5(e::text) FROM events e ORDER BY block_number, log_index")
             .fetch_all(&mut conn)
