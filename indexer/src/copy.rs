@@ -37,23 +37,22 @@ impl<T: CopyRow> CopyRow for &T {
     }
 }
 
-/// Copies `rows` into their table; returns the number of rows written.
-pub(crate) async fn copy_rows<R: CopyRow>(conn: &mut PgConnection, rows: impl IntoIterator<Item = R>) -> Result<u64> {
-    // Encoded before the first await, so that no borrowing iterator lives across one (which
-    // makes the callers' futures fail the `Send` check of `tokio::spawn`).
-    match encode_rows(rows)? {
-        Some(data) => copy_in(conn, R::STATEMENT, data).await,
-        None => Ok(0),
-    }
+/// The binary copy stream's trailer: a field count of -1.
+const TRAILER: &[u8] = &(-1_i16).to_be_bytes();
+
+/// Rows of one table in the binary copy format, without the stream's header and trailer, so that
+/// rows encoded at different times (ahead of the transaction, and inside it) go in one `COPY`.
+#[derive(Debug)]
+pub(crate) struct CopyData {
+    statement: &'static str,
+    rows: Vec<u8>,
+    count: u64,
 }
 
-/// `rows` in the binary copy format, or `None` when there are none.
-fn encode_rows<R: CopyRow>(rows: impl IntoIterator<Item = R>) -> Result<Option<Vec<u8>>> {
-    let mut rows = rows.into_iter().peekable();
-    if rows.peek().is_none() {
-        return Ok(None);
-    }
-    let mut out = Encoder::new();
+/// Encodes `rows`; `size_hint` is the bytes expected (0 when unknown), to allocate once.
+pub(crate) fn encode<R: CopyRow>(rows: impl IntoIterator<Item = R>, size_hint: usize) -> Result<CopyData> {
+    let mut out = Encoder::with_capacity(size_hint);
+    let mut count = 0;
     for row in rows {
         let start = out.start_row();
         row.encode(&mut out);
@@ -61,17 +60,23 @@ fn encode_rows<R: CopyRow>(rows: impl IntoIterator<Item = R>) -> Result<Option<V
         if let Some(error) = out.error.take() {
             return Err(error);
         }
+        count += 1;
     }
-    out.buf.extend_from_slice(&(-1_i16).to_be_bytes());
-    Ok(Some(out.buf))
+    Ok(CopyData { statement: R::STATEMENT, rows: out.buf, count })
 }
 
-/// Runs `statement` (a `COPY ... FROM STDIN (FORMAT binary)`) with `data`.
-async fn copy_in(conn: &mut PgConnection, statement: &'static str, data: Vec<u8>) -> Result<u64> {
-    let mut copy = conn.copy_in_raw(statement).await?;
-    for chunk in data.chunks(CHUNK) {
-        copy.send(chunk).await?;
+/// Copies `parts` (rows of one table) in one `COPY`; returns the number of rows written.
+pub(crate) async fn copy_in(conn: &mut PgConnection, parts: &[&CopyData]) -> Result<u64> {
+    let Some(first) = parts.iter().find(|part| part.count > 0) else { return Ok(0) };
+    debug_assert!(parts.iter().all(|part| part.statement == first.statement), "one table per COPY");
+    let mut copy = conn.copy_in_raw(first.statement).await?;
+    copy.send(HEADER).await?;
+    for part in parts {
+        for chunk in part.rows.chunks(CHUNK) {
+            copy.send(chunk).await?;
+        }
     }
+    copy.send(TRAILER).await?;
     Ok(copy.finish().await?)
 }
 
@@ -86,10 +91,8 @@ pub(crate) struct Encoder {
 }
 
 impl Encoder {
-    fn new() -> Self {
-        let mut buf = Vec::with_capacity(64 * 1024);
-        buf.extend_from_slice(HEADER);
-        Self { buf, fields: 0, error: None }
+    fn with_capacity(bytes: usize) -> Self {
+        Self { buf: Vec::with_capacity(bytes.max(4096)), fields: 0, error: None }
     }
 
     /// Starts a row: its field count is written by [`Self::end_row`] at the returned position.
@@ -187,12 +190,17 @@ impl Encoder {
 
     /// A `numeric` from a non-negative decimal integer (as the fold writes amounts and dates).
     pub(crate) fn numeric(&mut self, decimal: &str) {
-        match numeric_binary(decimal) {
-            Some(bytes) => self.field(&bytes),
-            None => {
-                self.null();
-                self.error.get_or_insert_with(|| Error::NotANumber { value: decimal.to_owned() });
-            }
+        self.fields += 1;
+        let start = self.buf.len();
+        self.buf.extend_from_slice(&0_i32.to_be_bytes()); // length, set below
+        if write_numeric(&mut self.buf, decimal) {
+            let len = i32::try_from(self.buf.len() - start - 4).expect("a numeric is short");
+            self.buf[start..start + 4].copy_from_slice(&len.to_be_bytes());
+        } else {
+            self.buf.truncate(start);
+            self.fields -= 1;
+            self.null();
+            self.error.get_or_insert_with(|| Error::NotANumber { value: decimal.to_owned() });
         }
     }
 
@@ -205,43 +213,56 @@ impl Encoder {
     }
 }
 
-/// PostgreSQL's binary `numeric` of a non-negative decimal integer: digit count, weight, sign and
-/// display scale, then base-10000 digits, most significant first, trailing zero digits dropped.
-/// `None` unless `decimal` is one or more ASCII digits.
-fn numeric_binary(decimal: &str) -> Option<Vec<u8>> {
+/// Appends PostgreSQL's binary `numeric` of a non-negative decimal integer to `out`: digit count,
+/// weight, sign and display scale, then base-10000 digits, most significant first, trailing zero
+/// digits dropped. Returns `false` (with `out` partly written) unless `decimal` is one or more
+/// ASCII digits.
+fn write_numeric(out: &mut Vec<u8>, decimal: &str) -> bool {
     if decimal.is_empty() || !decimal.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        return false;
     }
-    let decimal = decimal.trim_start_matches('0');
+    let digits = decimal.trim_start_matches('0').as_bytes();
     // Base-10000 groups from the most significant; the first group takes the leftover digits.
-    let mut groups: Vec<i16> = Vec::with_capacity(decimal.len() / 4 + 1);
-    let lead = decimal.len() % 4;
-    let (head, rest) = decimal.split_at(lead);
-    if !head.is_empty() {
-        groups.push(head.parse().ok()?);
+    let lead = match digits.len() % 4 {
+        0 => 4,
+        lead => lead,
+    };
+    let group = |chunk: &[u8]| chunk.iter().fold(0_i16, |value, digit| value * 10 + i16::from(digit - b'0'));
+    let mut count = 0_usize;
+    let mut significant = 0_usize; // groups up to the last non-zero one
+    let header = out.len();
+    out.extend_from_slice(&[0; 8]); // digit count, weight, sign, scale: set below
+    let mut rest = digits;
+    let mut take = lead.min(rest.len());
+    while !rest.is_empty() {
+        let (chunk, tail) = rest.split_at(take);
+        let value = group(chunk);
+        out.extend_from_slice(&value.to_be_bytes());
+        count += 1;
+        if value != 0 {
+            significant = count;
+        }
+        rest = tail;
+        take = 4;
     }
-    for chunk in rest.as_bytes().chunks(4) {
-        groups.push(std::str::from_utf8(chunk).ok()?.parse().ok()?);
-    }
-    let weight = i16::try_from(groups.len()).ok()? - 1;
-    while groups.last() == Some(&0) {
-        groups.pop();
-    }
-    let weight = if groups.is_empty() { 0 } else { weight };
-    let mut out = Vec::with_capacity(8 + 2 * groups.len());
-    out.extend_from_slice(&i16::try_from(groups.len()).ok()?.to_be_bytes());
-    out.extend_from_slice(&weight.to_be_bytes());
-    out.extend_from_slice(&0_u16.to_be_bytes()); // positive
-    out.extend_from_slice(&0_u16.to_be_bytes()); // display scale: an integer
-    for group in groups {
-        out.extend_from_slice(&group.to_be_bytes());
-    }
-    Some(out)
+    let Ok(weight) = i16::try_from(count.max(1) - 1) else { return false };
+    let weight = if significant == 0 { 0 } else { weight };
+    out.truncate(header + 8 + 2 * significant);
+    let Ok(ndigits) = i16::try_from(significant) else { return false };
+    out[header..header + 2].copy_from_slice(&ndigits.to_be_bytes());
+    out[header + 2..header + 4].copy_from_slice(&weight.to_be_bytes());
+    // Sign 0 (positive) and display scale 0 (an integer) are the zeros already there.
+    true
 }
 
 #[cfg(test)]
 mod tests {
-    use super::numeric_binary;
+    use super::write_numeric;
+
+    fn numeric_binary(decimal: &str) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        write_numeric(&mut out, decimal).then_some(out)
+    }
 
     fn words(bytes: &[u8]) -> Vec<i16> {
         bytes.chunks(2).map(|w| i16::from_be_bytes([w[0], w[1]])).collect()

@@ -1,18 +1,18 @@
 //! Turning raw logs into events: the typed enums of `egp_contracts::bindings` for the state rules,
-//! and every field by its ABI name (from the same committed artifacts) for the event history.
-//! No ABI is written here.
+//! and every field by its ABI name (from the same committed artifacts), written as JSON text, for
+//! the event history. No ABI is written here.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 
 use alloy::dyn_abi::{DynSolEvent, DynSolValue, Specifier};
-use alloy::json_abi::{Event as AbiEvent, JsonAbi, Param};
-use alloy::primitives::{Address, B256, Bytes, Log as PrimitiveLog, LogData};
+use alloy::json_abi::{JsonAbi, Param};
+use alloy::primitives::{Address, B256, Bytes, LogData};
 use alloy::sol_types::SolEventInterface;
 use egp_contracts::Deployment;
 use egp_contracts::bindings::consortium::Consortium::ConsortiumEvents;
 use egp_contracts::bindings::credit_confirmation_registry::CreditConfirmationRegistry::CreditConfirmationRegistryEvents;
 use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::GuaranteeRegistryEvents;
-use serde_json::{Map, Value};
 
 /// Which of the deployment's contracts emitted a log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,8 +139,9 @@ pub struct IndexedEvent {
     pub topics: Vec<B256>,
     /// The raw data.
     pub data: Bytes,
-    /// Every field by ABI name.
-    pub args: Value,
+    /// Every field by ABI name, in ABI order, as JSON text: integers as decimal strings (never
+    /// floats), bytes as 0x-hex, addresses checksummed, tuples as objects keyed by component name.
+    pub args_json: String,
 }
 
 impl IndexedEvent {
@@ -227,7 +228,33 @@ pub enum Skip {
 #[derive(Debug)]
 pub struct Decoder {
     contracts: HashMap<Address, ContractKind>,
-    events: HashMap<(ContractKind, B256), (AbiEvent, DynSolEvent)>,
+    events: HashMap<(ContractKind, B256), EventAbi>,
+}
+
+/// One event of a contract's ABI, ready to decode and to write as JSON.
+#[derive(Debug)]
+struct EventAbi {
+    name: String,
+    decoder: DynSolEvent,
+    /// The inputs in ABI order, with whether each is a topic.
+    inputs: Vec<(bool, JsonField)>,
+}
+
+/// How one value is written into the args JSON: its key, and the keys of its components when it
+/// is a tuple (or an array of tuples).
+#[derive(Debug)]
+struct JsonField {
+    /// `"name":`, escaped once here rather than for every event.
+    key: Vec<u8>,
+    components: Vec<JsonField>,
+}
+
+impl JsonField {
+    fn new(name: &str, components: &[Param]) -> Self {
+        let mut key = serde_json::to_vec(name).expect("a string serialises");
+        key.push(b':');
+        Self { key, components: components.iter().map(|c| Self::new(&c.name, &c.components)).collect() }
+    }
 }
 
 fn artifact_abi(json: &str) -> JsonAbi {
@@ -258,8 +285,12 @@ impl Decoder {
         let mut events = HashMap::new();
         for (kind, json) in abis {
             for event in artifact_abi(json).events() {
-                let resolved = event.resolve().expect("artifact events resolve");
-                events.insert((kind, event.selector()), (event.clone(), resolved));
+                let abi = EventAbi {
+                    name: event.name.clone(),
+                    decoder: event.resolve().expect("artifact events resolve"),
+                    inputs: event.inputs.iter().map(|p| (p.indexed, JsonField::new(&p.name, &p.components))).collect(),
+                };
+                events.insert((kind, event.selector()), abi);
             }
         }
         Self { contracts, events }
@@ -276,66 +307,220 @@ impl Decoder {
     pub fn decode(&self, provenance: Provenance, log: &LogData) -> Result<IndexedEvent, Skip> {
         let contract = *self.contracts.get(&provenance.contract_address).ok_or(Skip::UnknownContract)?;
         let topic0 = *log.topics().first().ok_or(Skip::UnknownTopic)?;
-        let (abi_event, dyn_event) = self.events.get(&(contract, topic0)).ok_or(Skip::UnknownTopic)?;
-        let typed = PrimitiveLog { address: provenance.contract_address, data: log.clone() };
+        let abi = self.events.get(&(contract, topic0)).ok_or(Skip::UnknownTopic)?;
+        let (topics, data) = (log.topics(), &log.data[..]);
         let payload = match contract {
-            ContractKind::Consortium => ConsortiumEvents::decode_log(&typed).map(|l| Payload::Consortium(l.data)),
+            ContractKind::Consortium => ConsortiumEvents::decode_raw_log(topics, data).map(Payload::Consortium),
             ContractKind::GuaranteeRegistry => {
-                GuaranteeRegistryEvents::decode_log(&typed).map(|l| Payload::Guarantee(l.data))
+                GuaranteeRegistryEvents::decode_raw_log(topics, data).map(Payload::Guarantee)
             }
             ContractKind::CreditConfirmationRegistry => {
-                CreditConfirmationRegistryEvents::decode_log(&typed).map(|l| Payload::Confirmation(l.data))
+                CreditConfirmationRegistryEvents::decode_raw_log(topics, data).map(Payload::Confirmation)
             }
         }
         .map_err(|_| Skip::UnknownTopic)?;
-        let decoded = dyn_event.decode_log_data(log).map_err(|_| Skip::UnknownTopic)?;
-        let (mut indexed, mut body) = (decoded.indexed.into_iter(), decoded.body.into_iter());
-        let mut args = Map::new();
-        for param in &abi_event.inputs {
-            let value = if param.indexed { indexed.next() } else { body.next() };
-            let value = value.ok_or(Skip::UnknownTopic)?;
-            args.insert(param.name.clone(), to_json(&value, &param.components));
+        let decoded = abi.decoder.decode_log_data(log).map_err(|_| Skip::UnknownTopic)?;
+        let (mut indexed, mut body) = (decoded.indexed.iter(), decoded.body.iter());
+        let mut json = Vec::with_capacity(64 + 2 * data.len());
+        json.push(b'{');
+        for (position, (is_topic, field)) in abi.inputs.iter().enumerate() {
+            let value = if *is_topic { indexed.next() } else { body.next() };
+            if position > 0 {
+                json.push(b',');
+            }
+            json.extend_from_slice(&field.key);
+            write_json(&mut json, value.ok_or(Skip::UnknownTopic)?, &field.components);
         }
+        json.push(b'}');
         Ok(IndexedEvent {
             provenance,
             contract,
-            name: abi_event.name.clone(),
+            name: abi.name.clone(),
             payload,
-            topics: log.topics().to_vec(),
+            topics: topics.to_vec(),
             data: log.data.clone(),
-            args: Value::Object(args),
+            args_json: String::from_utf8(json).expect("the args JSON is built from UTF-8 only"),
         })
     }
 }
 
-/// A decoded ABI value as JSON: integers as decimal strings (never floats), bytes as 0x-hex,
-/// tuples as objects keyed by component name.
-fn to_json(value: &DynSolValue, components: &[Param]) -> Value {
+/// Writes a decoded ABI value as JSON: integers as decimal strings (never floats), bytes as 0x-hex,
+/// addresses checksummed, tuples as objects keyed by component name (or position, unnamed).
+fn write_json(out: &mut Vec<u8>, value: &DynSolValue, components: &[JsonField]) {
     match value {
-        DynSolValue::Bool(b) => Value::Bool(*b),
-        DynSolValue::Int(i, _) => Value::String(i.to_string()),
-        DynSolValue::Uint(u, _) => Value::String(u.to_string()),
-        DynSolValue::FixedBytes(word, size) => Value::String(format!("0x{}", hex::encode(&word[..*size]))),
-        DynSolValue::Address(address) => Value::String(address.to_string()),
-        DynSolValue::Function(function) => Value::String(function.to_string()),
-        DynSolValue::Bytes(bytes) => Value::String(format!("0x{}", hex::encode(bytes))),
-        DynSolValue::String(text) => Value::String(text.clone()),
+        DynSolValue::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        DynSolValue::Int(i, _) => write_quoted(out, i),
+        DynSolValue::Uint(u, _) => write_quoted(out, u),
+        DynSolValue::FixedBytes(word, size) => write_hex(out, &word[..*size]),
+        DynSolValue::Address(address) => write_quoted(out, address.to_checksum_buffer(None).as_str()),
+        DynSolValue::Function(function) => write_quoted(out, function),
+        DynSolValue::Bytes(bytes) => write_hex(out, bytes),
+        DynSolValue::String(text) => serde_json::to_writer(&mut *out, text).expect("a Vec takes any write"),
         DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
-            Value::Array(items.iter().map(|item| to_json(item, components)).collect())
+            out.push(b'[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                }
+                write_json(out, item, components);
+            }
+            out.push(b']');
         }
-        DynSolValue::Tuple(items) => Value::Object(
-            items
-                .iter()
-                .enumerate()
-                .map(|(index, item)| {
-                    let (name, nested) = components
-                        .get(index)
-                        .map_or((index.to_string(), &[][..]), |p| (p.name.clone(), &p.components[..]));
-                    (name, to_json(item, nested))
-                })
-                .collect(),
-        ),
+        DynSolValue::Tuple(items) => {
+            out.push(b'{');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                }
+                match components.get(index) {
+                    Some(field) => {
+                        out.extend_from_slice(&field.key);
+                        write_json(out, item, &field.components);
+                    }
+                    None => {
+                        write_quoted(out, index);
+                        out.push(b':');
+                        write_json(out, item, &[]);
+                    }
+                }
+            }
+            out.push(b'}');
+        }
         #[allow(unreachable_patterns, reason = "CustomStruct exists only with alloy's eip712 feature")]
-        _ => Value::Null,
+        _ => out.extend_from_slice(b"null"),
+    }
+}
+
+/// `value`'s display form as a JSON string (only for forms without quotes or backslashes).
+fn write_quoted(out: &mut Vec<u8>, value: impl std::fmt::Display) {
+    write!(out, "\"{value}\"").expect("a Vec takes any write");
+}
+
+/// `bytes` as a `"0x…"` JSON string.
+fn write_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(b"\"0x");
+    let start = out.len();
+    out.resize(start + 2 * bytes.len(), 0);
+    alloy::hex::encode_to_slice(bytes, &mut out[start..]).expect("the buffer holds two digits a byte");
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy::primitives::{Address, B256, keccak256};
+    use alloy::sol_types::SolEvent;
+    use egp_contracts::bindings::consortium::Consortium::IssuerAdmitted;
+    use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::{ClaimRejected, GuaranteeIssued};
+    use egp_contracts::bindings::guarantee_registry::IGuaranteeRegistry::IssueRequest;
+    use egp_contracts::deployment::{DeployedContract, DeployedContracts};
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn deployment() -> Deployment {
+        let contract = |byte: u8| DeployedContract {
+            address: Address::repeat_byte(byte),
+            deployment_block: 1,
+            transaction_hash: keccak256([byte]),
+            bytecode_hash: keccak256([byte, byte]),
+        };
+        Deployment {
+            chain_id: 31_337,
+            compiler_version: "test".into(),
+            deployer: Address::repeat_byte(0xad),
+            contracts: DeployedContracts {
+                consortium: contract(0xc1),
+                guarantee_registry: contract(0xc2),
+                credit_confirmation_registry: contract(0xc3),
+            },
+        }
+    }
+
+    fn provenance(contract: u8) -> Provenance {
+        Provenance {
+            contract_address: Address::repeat_byte(contract),
+            block_number: 7,
+            block_hash: B256::repeat_byte(7),
+            block_timestamp: 1_767_225_600,
+            transaction_hash: B256::repeat_byte(8),
+            transaction_index: 0,
+            log_index: 0,
+            is_final: true,
+        }
+    }
+
+    /// The args JSON text of `log`, and its keys in the order they are written.
+    fn args(contract: u8, log: &LogData) -> (Value, Vec<String>) {
+        let event = Decoder::new(&deployment()).decode(provenance(contract), log).expect("an event of the ABI");
+        let value: Value = serde_json::from_str(&event.args_json).expect("valid JSON");
+        let mut keys: Vec<(usize, String)> = value
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(|k| (event.args_json.find(&format!("\"{k}\":")).expect("the key is written"), k.clone()))
+            .collect();
+        keys.sort();
+        (value, keys.into_iter().map(|(_, k)| k).collect())
+    }
+
+    #[test]
+    fn strings_are_escaped_and_fields_keep_the_abi_order() {
+        let name = "Bank \"A\" \\ of\nSiam \u{1} ธนาคาร 🚀";
+        let actor = Address::repeat_byte(0xab);
+        let log = IssuerAdmitted { bankCode: 2, kind: 1, name: name.into(), actor }.encode_log_data();
+        let (value, keys) = args(0xc1, &log);
+        assert_eq!(value, json!({ "bankCode": "2", "kind": "1", "name": name, "actor": actor.to_checksum(None) }));
+        assert_eq!(keys, ["bankCode", "kind", "name", "actor"]);
+    }
+
+    #[test]
+    fn integers_are_decimal_strings_bytes_hex_and_tuples_objects_by_component_name() {
+        let request = IssueRequest {
+            bankRef: "LG-2569-000001".into(),
+            branchCode: B256::ZERO,
+            guaranteeType: 3,
+            amount: u128::MAX,
+            issueDate: u64::MAX,
+            effectiveDate: 0,
+            expiryType: 0,
+            expiryDate: 1_800_000_000,
+            expiryConditionHash: B256::repeat_byte(0x11),
+            agencyCode: B256::repeat_byte(0x22),
+            projectNumber: B256::ZERO,
+            contractNumber: "CGD/0042".into(),
+            applicantCommitment: B256::repeat_byte(0x33),
+            applicantType: 1,
+            documentHash: B256::repeat_byte(0x44),
+        };
+        let issued = GuaranteeIssued {
+            id: B256::repeat_byte(0x55),
+            bankCode: 2,
+            agencyCode: B256::repeat_byte(0x22),
+            request,
+            status: 1,
+            actor: Address::repeat_byte(0xab),
+        };
+        let (value, keys) = args(0xc2, &issued.encode_log_data());
+        assert_eq!(keys, ["id", "bankCode", "agencyCode", "request", "status", "actor"]);
+        let request = &value["request"];
+        assert_eq!(request["amount"], u128::MAX.to_string());
+        assert_eq!(request["issueDate"], u64::MAX.to_string());
+        assert_eq!(request["effectiveDate"], "0");
+        assert_eq!(request["bankRef"], "LG-2569-000001");
+        assert_eq!(request["expiryConditionHash"], B256::repeat_byte(0x11).to_string());
+        assert_eq!(request.as_object().unwrap().len(), 15, "every component: {request}");
+        assert_eq!(value["id"], B256::repeat_byte(0x55).to_string());
+
+        let rejected = ClaimRejected {
+            id: B256::repeat_byte(0x55),
+            sequence: 1,
+            discrepancies: vec![B256::repeat_byte(1), B256::repeat_byte(2)],
+            status: 2,
+            actor: Address::repeat_byte(0xab),
+        };
+        let (value, _) = args(0xc2, &rejected.encode_log_data());
+        assert_eq!(value["discrepancies"], json!([B256::repeat_byte(1).to_string(), B256::repeat_byte(2).to_string()]));
+        let empty = ClaimRejected { discrepancies: vec![], ..rejected };
+        assert_eq!(args(0xc2, &empty.encode_log_data()).0["discrepancies"], json!([]));
     }
 }

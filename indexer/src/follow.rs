@@ -20,9 +20,10 @@ use crate::config::{Settings, WsUrl};
 use crate::decode::Decoder;
 use crate::heads::NewHeads;
 use crate::metrics::{Metrics, unix_now};
+use crate::prepare::PreparedBatch;
 use crate::progress::Progress;
 use crate::read::Reader;
-use crate::store::{self, Batch, Checkpoint};
+use crate::store::{self, Checkpoint};
 use crate::{Error, MIGRATOR, Result};
 
 /// Exponential back-off with jitter: 250 ms, 500 ms, 1 s, ... up to a maximum, each pause
@@ -360,8 +361,9 @@ impl Indexer {
         self.read_and_commit(conn, checkpoint, cancel, Range { next, limit, dense }, head, final_block).await
     }
 
-    /// Reads `range` in a task of its own while committing the batches it hands over (at most
-    /// one waiting, one being decoded), so reading and writing overlap with bounded memory.
+    /// Reads and prepares `range` in a task of its own while committing the batches it hands over
+    /// (at most one waiting, one being prepared), so reading and writing overlap with bounded
+    /// memory, and the transaction only does what needs the database.
     async fn read_and_commit(
         &mut self,
         conn: &mut PgConnection,
@@ -372,15 +374,16 @@ impl Indexer {
         final_block: Option<u64>,
     ) -> Result<Step> {
         let Range { next, limit, dense } = range;
-        let (sender, mut batches) = mpsc::channel::<Batch>(1);
+        let (sender, mut batches) = mpsc::channel::<PreparedBatch>(1);
         let mut reader = self.reader.clone();
+        let chain_id = self.deployment.chain_id;
         let producer = tokio::spawn(async move {
             let mut next = next;
             while next <= limit {
                 let mut fetched = reader.read(next, limit, dense, final_block).await?;
                 next = fetched.to + 1;
                 while let Some(batch) = fetched.next_batch(reader.decoder(), reader.metrics())? {
-                    if sender.send(batch).await.is_err() {
+                    if sender.send(PreparedBatch::new(chain_id, batch)?).await.is_err() {
                         break;
                     }
                 }
@@ -412,10 +415,12 @@ impl Indexer {
         &mut self,
         conn: &mut PgConnection,
         checkpoint: &mut Checkpoint,
-        batch: &Batch,
+        prepared: &PreparedBatch,
         head: u64,
         started: Instant,
     ) -> Result<bool> {
+        let batch = prepared.batch();
+        let commit_started = Instant::now();
         if batch.from as i64 != checkpoint.block_number + 1 {
             return Err(Error::Inconsistent {
                 block: batch.from,
@@ -427,7 +432,7 @@ impl Indexer {
             self.roll_back_reorg(conn, checkpoint, head).await?;
             return Ok(false);
         }
-        let (moved, committed) = store::commit_batch(conn, &self.decoder, checkpoint, batch).await?;
+        let (moved, committed) = store::commit_batch(conn, &self.decoder, checkpoint, prepared).await?;
         *checkpoint = moved;
 
         let to = batch.to;
@@ -448,6 +453,8 @@ impl Indexer {
             to,
             events = committed.events,
             records = committed.entities.len(),
+            waited_ms = commit_started.duration_since(started).as_millis() as u64,
+            commit_ms = commit_started.elapsed().as_millis() as u64,
             "committed"
         );
         self.progress.update(to, head, committed.events);

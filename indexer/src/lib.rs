@@ -7,9 +7,10 @@
 //! writer per database (an advisory lock); [`verify`] proves the mirror against the chain.
 //!
 //! Modules: [`decode`] (logs to events, with the contracts crate's bindings), [`state`] (current
-//! state as a fold over events), [`store`] and [`mod@write`] (the transactions), [`follow`] (the
-//! loop), [`heads`] (new heads over WebSocket, the loop's wake-up), [`chain`] (the node),
-//! [`verify`], [`metrics`] (`/metrics`, `/health`), [`config`].
+//! state as a fold over events), [`prepare`] (a batch's work that needs no database), [`store`]
+//! and [`mod@write`] (the transactions), [`follow`] (the loop), [`heads`] (new heads over
+//! WebSocket, the loop's wake-up), [`chain`] (the node), [`verify`], [`metrics`] (`/metrics`,
+//! `/health`), [`config`].
 
 pub mod chain;
 pub mod config;
@@ -19,6 +20,7 @@ mod error;
 pub mod follow;
 pub mod heads;
 pub mod metrics;
+pub mod prepare;
 pub mod progress;
 pub mod read;
 pub mod rows;

@@ -75,6 +75,7 @@ impl Reader {
             self.range = (span * self.target / found).clamp(1, self.max_range);
         }
         self.metrics.block_range.store(self.range, Ordering::Relaxed);
+        tracing::debug!(from = next, to, logs = found, fetch_ms = fetch_time.as_millis() as u64, "fetched");
 
         let mut wanted: BTreeSet<u64> = if dense { (next..=to).collect() } else { BTreeSet::from([next, to]) };
         wanted.extend(logs.iter().filter_map(|log| log.block_number));

@@ -9,7 +9,9 @@ use serde_json::json;
 use sqlx::{Connection, PgConnection};
 
 use crate::decode::{Decoder, EntityKey, IndexedEvent, Provenance};
+use crate::prepare::PreparedBatch;
 use crate::write::{self, BlockHeader};
+use crate::write_state::{DerivedCopy, copy_derived};
 use crate::{Error, Result, state};
 
 /// The channel `NOTIFY` speaks on after every commit.
@@ -119,33 +121,24 @@ pub struct Committed {
 /// Commits a batch: blocks, events, the current state of every record they touch, finality flags
 /// and the checkpoint, in one transaction, then `NOTIFY`. The checkpoint must still be at
 /// `previous` (it only moves forward, and only from where this writer left it).
+///
+/// What needs no database was done by [`PreparedBatch::new`]; here the records that existed
+/// before the batch are read back and replayed with the batch's events.
 pub async fn commit_batch(
     conn: &mut PgConnection,
     decoder: &Decoder,
     previous: &Checkpoint,
-    batch: &Batch,
+    prepared: &PreparedBatch,
 ) -> Result<(Checkpoint, Committed)> {
     let chain_id = previous.chain_id;
+    let batch = prepared.batch();
+    if prepared.chain_id() != chain_id {
+        return Err(Error::Inconsistent { block: batch.from, reason: "a batch prepared for another chain" });
+    }
     let mut tx = conn.begin().await?;
     write::insert_blocks(&mut tx, chain_id, &batch.blocks, batch.final_block).await?;
-    let entities: BTreeSet<EntityKey> =
-        batch.events.iter().flat_map(|e| e.entity().into_iter().chain(e.related())).collect();
-    // A record whose first event in the batch creates it has no history and no rows yet (the
-    // contracts refuse to create a record twice): only the others are read back and replaced.
-    let mut created = BTreeSet::new();
-    let mut seen = BTreeSet::new();
-    for event in &batch.events {
-        if let Some(entity) = event.entity()
-            && seen.insert(entity)
-            && event.creates()
-        {
-            created.insert(entity);
-        }
-        seen.extend(event.related());
-    }
-    let existing: BTreeSet<EntityKey> = entities.difference(&created).copied().collect();
-    let history = load_events(&mut tx, decoder, chain_id, &existing).await?;
-    let inserted = write::insert_events(&mut tx, chain_id, &batch.events).await?;
+    let history = load_events(&mut tx, decoder, chain_id, &prepared.existing).await?;
+    let inserted = write::insert_encoded_events(&mut tx, chain_id, &batch.events, &prepared.events).await?;
     // Stored events are at or below the checkpoint, the batch's above it: chaining the two is
     // chain order, without copying the batch.
     let position = |e: &IndexedEvent| (e.provenance.block_number, e.provenance.log_index);
@@ -154,9 +147,11 @@ pub async fn commit_batch(
     {
         return Err(Error::Inconsistent { block: batch.from, reason: "stored events above the checkpoint" });
     }
-    let rows = state::fold(chain_id, history.iter().chain(&batch.events)).rows(&entities);
-    write::delete_derived(&mut tx, chain_id, &existing).await?;
-    write::insert_derived(&mut tx, &rows).await?;
+    let existing_rows =
+        state::fold(chain_id, history.iter().chain(prepared.events_of_existing())).rows(&prepared.existing);
+    let existing_rows = DerivedCopy::encode(&existing_rows)?;
+    write::delete_derived(&mut tx, chain_id, &prepared.existing).await?;
+    copy_derived(&mut tx, &[&prepared.created_rows, &existing_rows]).await?;
     let final_block = batch.final_block.map_or(previous.final_block, |f| (f as i64).max(previous.final_block));
     if final_block > previous.final_block {
         mark_final(&mut tx, chain_id, final_block).await?;
@@ -176,12 +171,13 @@ pub async fn commit_batch(
     if moved.rows_affected() != 1 {
         return Err(Error::CheckpointMoved { chain_id, expected: previous.block_number });
     }
-    let payload = notify_payload("batch", chain_id, batch.from, batch.to, inserted, &entities);
+    let entities = &prepared.entities;
+    let payload = notify_payload("batch", chain_id, batch.from, batch.to, inserted, entities);
     sqlx::query!("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, payload).execute(&mut *tx).await?;
     tx.commit().await?;
     let checkpoint =
         Checkpoint { block_number: batch.to as i64, block_hash: Some(batch.to_hash), final_block, ..*previous };
-    Ok((checkpoint, Committed { events: inserted, entities }))
+    Ok((checkpoint, Committed { events: inserted, entities: entities.clone() }))
 }
 
 /// Moves the finality flags forward to `final_block` (only after a commit that saw it).

@@ -7,9 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use sqlx::PgConnection;
 
-use crate::copy::{CopyRow, Encoder, copy_rows};
+use crate::copy::{self, CopyData, CopyRow, Encoder};
 use crate::decode::{EntityKey, IndexedEvent};
 use crate::rows::Derived;
+use crate::write_state::{DerivedCopy, copy_derived};
 use crate::{Error, Result};
 
 /// A block header as stored in `blocks`.
@@ -90,8 +91,20 @@ impl CopyRow for EventRow<'_> {
             out.bytea_or_null(e.topics.get(i).map(|t| t.as_slice()));
         }
         out.bytea(&e.data);
-        out.json(&e.args.to_string());
+        out.json(&e.args_json);
     }
+}
+
+/// Encodes `events` as `events` rows, ready for [`insert_encoded_events`].
+pub(crate) fn encode_events<'a>(
+    chain_id: u64,
+    events: impl Iterator<Item = &'a IndexedEvent> + Clone,
+) -> Result<CopyData> {
+    /// The fixed columns and the field lengths of a row, about.
+    const ROW_BYTES: usize = 400;
+    let size: usize = events.clone().map(|e| ROW_BYTES + e.data.len() + e.args_json.len()).sum();
+    let chain_id = chain_id as i64;
+    copy::encode(events.map(|event| EventRow { chain_id, event }), size)
 }
 
 /// Appends events to the history; an event already stored (same chain, block, log index and
@@ -101,6 +114,18 @@ impl CopyRow for EventRow<'_> {
 /// The events not stored yet go in through one `COPY`. Above the checkpoint none is stored, so
 /// the lookup of stored positions finds nothing in normal running.
 pub async fn insert_events(conn: &mut PgConnection, chain_id: u64, events: &[IndexedEvent]) -> Result<u64> {
+    let encoded = encode_events(chain_id, events.iter())?;
+    insert_encoded_events(conn, chain_id, events, &encoded).await
+}
+
+/// [`insert_events`] with the rows of all `events` encoded ahead (`encoded`, from
+/// [`encode_events`]); only when some are stored already are the others encoded again.
+pub(crate) async fn insert_encoded_events(
+    conn: &mut PgConnection,
+    chain_id: u64,
+    events: &[IndexedEvent],
+    encoded: &CopyData,
+) -> Result<u64> {
     let blocks = events.iter().map(|e| e.provenance.block_number as i64);
     let (Some(from), Some(to)) = (blocks.clone().min(), blocks.max()) else { return Ok(0) };
     let stored: HashMap<(i64, i32), Vec<u8>> = sqlx::query!(
@@ -115,6 +140,9 @@ pub async fn insert_events(conn: &mut PgConnection, chain_id: u64, events: &[Ind
     .into_iter()
     .map(|row| ((row.block_number, row.log_index), row.block_hash))
     .collect();
+    if stored.is_empty() {
+        return copy::copy_in(conn, &[encoded]).await;
+    }
     let mut absent = Vec::with_capacity(events.len());
     for event in events {
         let p = &event.provenance;
@@ -131,8 +159,8 @@ pub async fn insert_events(conn: &mut PgConnection, chain_id: u64, events: &[Ind
             }
         }
     }
-    let chain_id = chain_id as i64;
-    copy_rows(conn, absent.into_iter().map(|event| EventRow { chain_id, event })).await
+    let absent = encode_events(chain_id, absent.into_iter())?;
+    copy::copy_in(conn, &[&absent]).await
 }
 
 /// The keys of `entities` of one kind, as stored.
@@ -208,5 +236,6 @@ pub async fn delete_derived(conn: &mut PgConnection, chain_id: u64, entities: &B
 
 /// Writes current-state rows (after [`delete_derived`] removed the old ones).
 pub async fn insert_derived(conn: &mut PgConnection, rows: &Derived) -> Result<()> {
-    crate::write_state::copy_derived(conn, rows).await
+    let encoded = DerivedCopy::encode(rows)?;
+    copy_derived(conn, &[&encoded]).await
 }

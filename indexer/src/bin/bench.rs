@@ -7,11 +7,12 @@
 //! `cargo run -p egp-indexer --release --bin egp-indexer-bench -- --events 100000`
 
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use alloy::network::TransactionBuilder;
-use alloy::node_bindings::Anvil;
+use alloy::node_bindings::{Anvil, AnvilInstance};
 use alloy::primitives::{B256, keccak256};
 use alloy::providers::{Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
@@ -20,11 +21,12 @@ use clap::Parser;
 use egp_contracts::bindings::Consortium;
 use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::issueCall;
 use egp_contracts::bindings::guarantee_registry::IGuaranteeRegistry::IssueRequest;
-use egp_contracts::{ApplicantType, Code, ExpiryType, GuaranteeType};
+use egp_contracts::{ApplicantType, Code, Deployment, ExpiryType, GuaranteeType};
 use egp_indexer::chain::Chain;
 use egp_indexer::decode::Decoder;
+use egp_indexer::prepare::PreparedBatch;
 use egp_indexer::read::Reader;
-use egp_indexer::store::{self, Batch};
+use egp_indexer::store;
 use egp_indexer::{Metrics, Settings};
 use futures_util::StreamExt;
 use futures_util::stream;
@@ -43,6 +45,11 @@ struct Args {
     /// PostgreSQL server (a scratch database is created on it and dropped afterwards).
     #[arg(long, env = "DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     database_url: String,
+    /// Reuse a seeded chain between runs: anvil's state is written to this file after seeding
+    /// (with the manifest beside it, `<FILE>.deployment.json`) and loaded instead of seeding when
+    /// the file exists. Seeding 100,000 events takes about a minute; loading, seconds.
+    #[arg(long)]
+    chain_state: Option<PathBuf>,
 }
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
@@ -53,8 +60,178 @@ async fn main() -> Result<(), Failure> {
     tracing_subscriber::fmt().with_env_filter("warn").with_writer(std::io::stderr).init();
     let mut out = std::io::stdout();
 
-    let anvil =
-        Anvil::at(egp_contracts::tools::anvil()).args(["--gas-limit", "2000000000", "--no-mining"]).try_spawn()?;
+    // A saved chain is loaded only with its record (written once seeding has finished).
+    let saved = args.chain_state.as_deref().filter(|state| state.exists() && seed_record(state).exists());
+    let mut anvil = Anvil::at(egp_contracts::tools::anvil()).args(["--gas-limit", "2000000000", "--no-mining"]);
+    match (saved, &args.chain_state) {
+        // Loading 100,000 events' state takes anvil a while: wait up to two minutes for it.
+        (Some(state), _) => anvil = anvil.arg("--load-state").arg(state.display().to_string()).timeout(120_000),
+        // anvil writes its state when it stops (the instance's drop stops it gracefully).
+        (None, Some(state)) => anvil = anvil.arg("--dump-state").arg(state.display().to_string()),
+        (None, None) => {}
+    }
+    let anvil = anvil.try_spawn()?;
+    let deployment = match saved {
+        Some(state) => {
+            let record: SeedRecord = serde_json::from_slice(&std::fs::read(seed_record(state))?)?;
+            if record.events != args.events {
+                return Err(format!(
+                    "{} holds a chain seeded with {} events, not {}: pass --events {} or another --chain-state",
+                    state.display(),
+                    record.events,
+                    args.events,
+                    record.events
+                )
+                .into());
+            }
+            writeln!(out, "loaded a chain seeded with {} events from {}", record.events, state.display())?;
+            record.deployment
+        }
+        None => {
+            let deployment = seed(&anvil, &args, &mut out).await?;
+            if let Some(state) = &args.chain_state {
+                let record = SeedRecord { events: args.events, deployment: deployment.clone() };
+                std::fs::write(seed_record(state), serde_json::to_vec_pretty(&record)?)?;
+            }
+            deployment
+        }
+    };
+    let head = ProviderBuilder::new().connect_http(anvil.endpoint_url()).get_block_number().await?;
+
+    let dir = std::env::temp_dir().join(format!("egp-indexer-bench-{}", std::process::id()));
+    let manifest = dir.join("deployment.json");
+    deployment.write(&manifest)?;
+
+    // 1. The full backfill, as the indexer runs it.
+    let backfill_db = Scratch::create(&args.database_url, "backfill").await?;
+    let settings = Settings::from_args([
+        "--database-url",
+        &backfill_db.url,
+        "--rpc-url",
+        &anvil.endpoint(),
+        "--manifest",
+        &manifest.display().to_string(),
+        "--exit-when-caught-up",
+        "--progress",
+        "off",
+    ]);
+    let reader_settings = (settings.initial_block_range, settings.max_block_range, settings.target_batch_events);
+    reset_peak_rss();
+    let started = Instant::now();
+    egp_indexer::run(settings, Default::default()).await?;
+    let backfill = started.elapsed();
+    let backfill_peak = peak_rss_kib();
+    let mut conn = PgConnection::connect(&backfill_db.url).await?;
+    let stored: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM events WHERE event = 'GuaranteeIssued'")
+        .fetch_one(&mut conn)
+        .await?;
+    conn.close().await?;
+    if stored as usize != args.events {
+        return Err(format!("backfill stored {stored} events, expected {}", args.events).into());
+    }
+
+    // 2. Fetch only: the indexer's reader over the same blocks (logs, headers, decode), batches
+    // dropped as they come.
+    let chain = Chain::connect(&anvil.endpoint(), Duration::from_secs(60), Arc::new(Metrics::default()))?;
+    let decoder = Arc::new(Decoder::new(&deployment));
+    let (initial, max, target) = reader_settings;
+    let reader = Reader::new(chain.clone(), decoder.clone(), Arc::new(Metrics::default()), initial, max, target);
+    reset_peak_rss();
+    let started = Instant::now();
+    let mut fetched = 0;
+    let mut batches = read_all(reader.clone(), deployment.chain_id, deployment.start_block(), head);
+    while let Some(batch) = batches.recv().await {
+        fetched += batch?.batch().events.len();
+    }
+    let fetch = started.elapsed();
+    let fetch_peak = peak_rss_kib();
+
+    // 3. Write only: the same batches into a fresh database, read ahead by a task (at most two
+    // waiting); only the time inside the commits counts.
+    let write_db = Scratch::create(&args.database_url, "write").await?;
+    let mut conn = PgConnection::connect(&write_db.url).await?;
+    egp_indexer::MIGRATOR.run_direct(&mut conn).await?;
+    let start_parent = chain.header(deployment.start_block() - 1).await?.hash;
+    let mut checkpoint = store::load_or_init_checkpoint(&mut conn, &deployment, Some(start_parent)).await?;
+    let backend: i32 = sqlx::query_scalar!("SELECT pg_backend_pid() AS \"pid!\"").fetch_one(&mut conn).await?;
+    let backend_cpu_before = cpu_ms(&format!("/proc/{backend}/stat"));
+    let own_cpu_before = cpu_ms("/proc/self/stat");
+    reset_peak_rss();
+    let mut write = Duration::ZERO;
+    let mut written = 0;
+    let mut batches = read_all(reader, deployment.chain_id, deployment.start_block(), head);
+    while let Some(batch) = batches.recv().await {
+        let batch = batch?;
+        let started = Instant::now();
+        checkpoint = store::commit_batch(&mut conn, &decoder, &checkpoint, &batch).await?.0;
+        write += started.elapsed();
+        written += batch.batch().events.len();
+    }
+    let write_peak = peak_rss_kib();
+    // CPU of the PostgreSQL backend that ran the commits (readable when the server is local) and
+    // of this process (which also read the batches), to see which side a write-only rate is made of.
+    let backend_cpu = cpu_ms(&format!("/proc/{backend}/stat")).zip(backend_cpu_before).map(|(a, b)| a - b);
+    let own_cpu = cpu_ms("/proc/self/stat").zip(own_cpu_before).map(|(a, b)| a - b);
+    conn.close().await?;
+
+    let rate = |events: usize, time: Duration| events as f64 / time.as_secs_f64().max(1e-9);
+    let all = args.events + 9; // plus the setup's consortium events
+    writeln!(
+        out,
+        "backfill:   {:>9.0} events/s ({} events in {:.2} s), peak memory {} MiB",
+        rate(all, backfill),
+        all,
+        backfill.as_secs_f64(),
+        backfill_peak / 1024
+    )?;
+    writeln!(
+        out,
+        "fetch-only: {:>9.0} events/s ({} events in {:.2} s), peak memory {} MiB",
+        rate(fetched, fetch),
+        fetched,
+        fetch.as_secs_f64(),
+        fetch_peak / 1024
+    )?;
+    writeln!(
+        out,
+        "write-only: {:>9.0} events/s ({} events in {:.2} s), peak memory {} MiB",
+        rate(written, write),
+        written,
+        write.as_secs_f64(),
+        write_peak / 1024
+    )?;
+    if let (Some(backend), Some(own)) = (backend_cpu, own_cpu) {
+        writeln!(
+            out,
+            "            CPU time: PostgreSQL backend {:.2} s, benchmark process (reading included) {:.2} s",
+            backend as f64 / 1000.0,
+            own as f64 / 1000.0
+        )?;
+    }
+
+    backfill_db.drop_now(&args.database_url).await?;
+    write_db.drop_now(&args.database_url).await?;
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// What a saved chain holds, written beside anvil's state file.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SeedRecord {
+    events: usize,
+    deployment: egp_contracts::Deployment,
+}
+
+/// The record of the chain saved at `state`.
+fn seed_record(state: &Path) -> PathBuf {
+    let mut name = state.as_os_str().to_owned();
+    name.push(".deployment.json");
+    PathBuf::from(name)
+}
+
+/// Deploys, sets up one bank, agency and gateway, then seeds `args.events` issued guarantees,
+/// `args.per_block` transactions a block.
+async fn seed(anvil: &AnvilInstance, args: &Args, out: &mut impl std::io::Write) -> Result<Deployment, Failure> {
     let wallet = anvil.wallet().ok_or("anvil has dev accounts")?;
     let provider = ProviderBuilder::new().wallet(wallet).connect_http(anvil.endpoint_url()).erased();
     let [admin, bank, gateway] = [anvil.addresses()[0], anvil.addresses()[1], anvil.addresses()[2]];
@@ -126,127 +303,12 @@ async fn main() -> Result<(), Failure> {
     let head = plain.get_block_number().await?;
     let seeded = seeding.elapsed();
     writeln!(out, "seeded {} events in {} blocks in {:.1} s", args.events, head, seeded.as_secs_f64())?;
-
-    let dir = std::env::temp_dir().join(format!("egp-indexer-bench-{}", std::process::id()));
-    let manifest = dir.join("deployment.json");
-    deployment.write(&manifest)?;
-
-    // 1. The full backfill, as the indexer runs it.
-    let backfill_db = Scratch::create(&args.database_url, "backfill").await?;
-    let settings = Settings::from_args([
-        "--database-url",
-        &backfill_db.url,
-        "--rpc-url",
-        &anvil.endpoint(),
-        "--manifest",
-        &manifest.display().to_string(),
-        "--exit-when-caught-up",
-        "--progress",
-        "off",
-    ]);
-    let reader_settings = (settings.initial_block_range, settings.max_block_range, settings.target_batch_events);
-    reset_peak_rss();
-    let started = Instant::now();
-    egp_indexer::run(settings, Default::default()).await?;
-    let backfill = started.elapsed();
-    let backfill_peak = peak_rss_kib();
-    let mut conn = PgConnection::connect(&backfill_db.url).await?;
-    let stored: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM events WHERE event = 'GuaranteeIssued'")
-        .fetch_one(&mut conn)
-        .await?;
-    conn.close().await?;
-    if stored as usize != args.events {
-        return Err(format!("backfill stored {stored} events, expected {}", args.events).into());
-    }
-
-    // 2. Fetch only: the indexer's reader over the same blocks (logs, headers, decode), batches
-    // dropped as they come.
-    let chain = Chain::connect(&anvil.endpoint(), Duration::from_secs(60), Arc::new(Metrics::default()))?;
-    let decoder = Arc::new(Decoder::new(&deployment));
-    let (initial, max, target) = reader_settings;
-    let reader = Reader::new(chain.clone(), decoder.clone(), Arc::new(Metrics::default()), initial, max, target);
-    reset_peak_rss();
-    let started = Instant::now();
-    let mut fetched = 0;
-    let mut batches = read_all(reader.clone(), deployment.start_block(), head);
-    while let Some(batch) = batches.recv().await {
-        fetched += batch?.events.len();
-    }
-    let fetch = started.elapsed();
-    let fetch_peak = peak_rss_kib();
-
-    // 3. Write only: the same batches into a fresh database, read ahead by a task (at most two
-    // waiting); only the time inside the commits counts.
-    let write_db = Scratch::create(&args.database_url, "write").await?;
-    let mut conn = PgConnection::connect(&write_db.url).await?;
-    egp_indexer::MIGRATOR.run_direct(&mut conn).await?;
-    let start_parent = chain.header(deployment.start_block() - 1).await?.hash;
-    let mut checkpoint = store::load_or_init_checkpoint(&mut conn, &deployment, Some(start_parent)).await?;
-    let backend: i32 = sqlx::query_scalar!("SELECT pg_backend_pid() AS \"pid!\"").fetch_one(&mut conn).await?;
-    let backend_cpu_before = cpu_ms(&format!("/proc/{backend}/stat"));
-    let own_cpu_before = cpu_ms("/proc/self/stat");
-    reset_peak_rss();
-    let mut write = Duration::ZERO;
-    let mut written = 0;
-    let mut batches = read_all(reader, deployment.start_block(), head);
-    while let Some(batch) = batches.recv().await {
-        let batch = batch?;
-        let started = Instant::now();
-        checkpoint = store::commit_batch(&mut conn, &decoder, &checkpoint, &batch).await?.0;
-        write += started.elapsed();
-        written += batch.events.len();
-    }
-    let write_peak = peak_rss_kib();
-    // CPU of the PostgreSQL backend that ran the commits (readable when the server is local) and
-    // of this process (which also read the batches), to see which side a write-only rate is made of.
-    let backend_cpu = cpu_ms(&format!("/proc/{backend}/stat")).zip(backend_cpu_before).map(|(a, b)| a - b);
-    let own_cpu = cpu_ms("/proc/self/stat").zip(own_cpu_before).map(|(a, b)| a - b);
-    conn.close().await?;
-
-    let rate = |events: usize, time: Duration| events as f64 / time.as_secs_f64().max(1e-9);
-    let all = args.events + 9; // plus the setup's consortium events
-    writeln!(
-        out,
-        "backfill:   {:>9.0} events/s ({} events in {:.2} s), peak memory {} MiB",
-        rate(all, backfill),
-        all,
-        backfill.as_secs_f64(),
-        backfill_peak / 1024
-    )?;
-    writeln!(
-        out,
-        "fetch-only: {:>9.0} events/s ({} events in {:.2} s), peak memory {} MiB",
-        rate(fetched, fetch),
-        fetched,
-        fetch.as_secs_f64(),
-        fetch_peak / 1024
-    )?;
-    writeln!(
-        out,
-        "write-only: {:>9.0} events/s ({} events in {:.2} s), peak memory {} MiB",
-        rate(written, write),
-        written,
-        write.as_secs_f64(),
-        write_peak / 1024
-    )?;
-    if let (Some(backend), Some(own)) = (backend_cpu, own_cpu) {
-        writeln!(
-            out,
-            "            CPU time: PostgreSQL backend {:.2} s, benchmark process (reading included) {:.2} s",
-            backend as f64 / 1000.0,
-            own as f64 / 1000.0
-        )?;
-    }
-
-    backfill_db.drop_now(&args.database_url).await?;
-    write_db.drop_now(&args.database_url).await?;
-    let _ = std::fs::remove_dir_all(dir);
-    Ok(())
+    Ok(deployment)
 }
 
 /// Reads `from..=to` with the indexer's reader in a task, handing over batches ready to commit
 /// (every block final, as with the default zero confirmations).
-fn read_all(mut reader: Reader, from: u64, to: u64) -> mpsc::Receiver<Result<Batch, Failure>> {
+fn read_all(mut reader: Reader, chain_id: u64, from: u64, to: u64) -> mpsc::Receiver<Result<PreparedBatch, Failure>> {
     let (sender, receiver) = mpsc::channel(2);
     tokio::spawn(async move {
         let mut next = from;
@@ -258,7 +320,7 @@ fn read_all(mut reader: Reader, from: u64, to: u64) -> mpsc::Receiver<Result<Bat
             next = fetched.to + 1;
             loop {
                 let batch = fetched.next_batch(reader.decoder(), reader.metrics());
-                let (done, item) = match batch {
+                let (done, item) = match batch.and_then(|b| b.map(|b| PreparedBatch::new(chain_id, b)).transpose()) {
                     Ok(Some(batch)) => (false, Ok(batch)),
                     Ok(None) => break,
                     Err(error) => (true, Err(error.into())),

@@ -1,8 +1,11 @@
 //! Every event type lands in the right tables, with the right provenance.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use alloy::dyn_abi::{DynSolType, DynSolValue, Specifier};
+use alloy::json_abi::{JsonAbi, Param};
 use alloy::primitives::B256;
+use serde_json::Value;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
@@ -65,6 +68,7 @@ async fn every_event_type_lands_in_the_right_tables(_: PgPoolOptions, options: P
             .await
             .unwrap();
     assert_eq!(stored, distinct);
+    args_hold_every_field_of_the_log(&pool).await;
 
     // Provenance of every log of a few receipts equals the node's.
     for (label, receipt) in &receipts {
@@ -227,4 +231,59 @@ async fn every_event_type_lands_in_the_right_tables(_: PgPoolOptions, options: P
     assert!(report.is_clean(), "{:#?}", report.differences);
     assert!(report.events > 50 && report.records > 10, "{report:?}");
     let _ = B256::ZERO;
+}
+
+/// Every stored event's `args` holds each field of its log by ABI name and nothing else: read
+/// back through the ABI, the JSON gives the same values as decoding the stored topics and data.
+async fn args_hold_every_field_of_the_log(pool: &PgPool) {
+    type EventRow = (String, String, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>, String);
+    let rows: Vec<EventRow> =
+        sqlx::query_as("SELECT contract, event, topic0, topic1, topic2, topic3, data, args::text FROM events")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert!(rows.len() > 50, "the scenario emits every event: {}", rows.len());
+    let abis: BTreeMap<String, JsonAbi> = ["Consortium", "GuaranteeRegistry", "CreditConfirmationRegistry"]
+        .into_iter()
+        .map(|name| (name.to_owned(), egp_contracts::compile::read_artifact(name).unwrap().abi))
+        .collect();
+    for (contract, name, topic0, topic1, topic2, topic3, data, args) in rows {
+        let event = abis[&contract].events().find(|e| e.selector().as_slice() == topic0).expect("an event of the ABI");
+        assert_eq!(event.name, name);
+        let topics = [Some(topic0), topic1, topic2, topic3].into_iter().flatten().map(|t| B256::from_slice(&t));
+        let decoded = event.resolve().unwrap().decode_log_parts(topics, &data).unwrap();
+        let (mut indexed, mut body) = (decoded.indexed.into_iter(), decoded.body.into_iter());
+        let args: Value = serde_json::from_str(&args).unwrap_or_else(|e| panic!("{name}: args are not JSON: {e}"));
+        let fields = args.as_object().unwrap_or_else(|| panic!("{name}: args are not an object: {args}"));
+        assert_eq!(fields.len(), event.inputs.len(), "{name}: one key per field: {args}");
+        for input in &event.inputs {
+            let expected = if input.indexed { indexed.next() } else { body.next() }.unwrap();
+            let ty = input.resolve().unwrap();
+            let json = fields.get(&input.name).unwrap_or_else(|| panic!("{name}: no {} in {args}", input.name));
+            assert_eq!(from_json(&ty, json, &input.components), expected, "{name}.{}", input.name);
+        }
+    }
+}
+
+/// The ABI value `json` stands for: integers from decimal strings, bytes and addresses from hex,
+/// tuples from objects keyed by component name.
+fn from_json(ty: &DynSolType, json: &Value, components: &[Param]) -> DynSolValue {
+    match (ty, json) {
+        (DynSolType::Bool, Value::Bool(b)) => DynSolValue::Bool(*b),
+        (DynSolType::Array(item), Value::Array(items)) => {
+            DynSolValue::Array(items.iter().map(|v| from_json(item, v, components)).collect())
+        }
+        (DynSolType::Tuple(types), Value::Object(fields)) => {
+            assert_eq!(fields.len(), components.len(), "one key per component: {json}");
+            DynSolValue::Tuple(
+                types.iter().zip(components).map(|(ty, c)| from_json(ty, &fields[&c.name], &c.components)).collect(),
+            )
+        }
+        (DynSolType::Uint(_) | DynSolType::Int(_), Value::String(text)) => {
+            assert!(text.bytes().all(|b| b.is_ascii_digit() || b == b'-'), "a decimal integer: {text}");
+            ty.coerce_str(text).unwrap()
+        }
+        (_, Value::String(text)) => ty.coerce_str(text).unwrap_or_else(|e| panic!("{ty}: {text}: {e}")),
+        _ => panic!("{ty} written as {json}"),
+    }
 }

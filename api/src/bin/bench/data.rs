@@ -16,6 +16,7 @@ use egp_contracts::{
     ThaiId,
 };
 use egp_indexer::decode::{Decoder, IndexedEvent, Provenance};
+use egp_indexer::prepare::PreparedBatch;
 use egp_indexer::store::{self, Batch};
 use egp_indexer::write::BlockHeader;
 use rand::rngs::StdRng;
@@ -469,15 +470,16 @@ pub(crate) async fn load(url: &str, total: usize, pepper: &Pepper, progress: boo
     let decoder = Decoder::new(&deployment);
     let mut checkpoint = store::load_or_init_checkpoint(&mut conn, &deployment, Some(block_hash(0))).await?;
     let started = Instant::now();
-    let (sender, mut batches) = tokio::sync::mpsc::channel::<Batch>(2);
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<PreparedBatch>(2);
     let pepper = pepper.clone();
     let generator = tokio::task::spawn_blocking(move || {
         let mut chain = Synthetic::new(total, &pepper, 0x6567_7061_7069);
-        if sender.blocking_send(chain.setup()).is_err() {
+        let prepare = |batch| PreparedBatch::new(CHAIN_ID, batch).expect("the synthetic chain's values encode");
+        if sender.blocking_send(prepare(chain.setup())).is_err() {
             return chain.sample;
         }
         while let Some(batch) = chain.next_batch() {
-            if sender.blocking_send(batch).is_err() {
+            if sender.blocking_send(prepare(batch)).is_err() {
                 break;
             }
         }
@@ -488,7 +490,7 @@ pub(crate) async fn load(url: &str, total: usize, pepper: &Pepper, progress: boo
     let mut last_report = Instant::now();
     while let Some(batch) = batches.recv().await {
         checkpoint = store::commit_batch(&mut conn, &decoder, &checkpoint, &batch).await?.0;
-        events += batch.events.len();
+        events += batch.batch().events.len();
         if progress && last_report.elapsed() > Duration::from_secs(30) {
             last_report = Instant::now();
             tracing::info!(events, seconds = started.elapsed().as_secs(), "loading");
