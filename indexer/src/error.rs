@@ -49,6 +49,23 @@ pub enum Error {
     /// A query failed or the connection to PostgreSQL broke.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// PostgreSQL refused a batch's data: a value, a constraint or the schema (SQLSTATE classes
+    /// 22, 23 and 42). The same batch would be refused again, so the indexer stops rather than
+    /// retry; the transaction was rolled back, so nothing of the batch was written.
+    #[error(
+        "PostgreSQL refused blocks {from} to {to} (SQLSTATE {code}: {message}); nothing of them was written and \
+         the indexer stops: the same batch would be refused again"
+    )]
+    Refused {
+        /// First block of the batch.
+        from: u64,
+        /// Last block of the batch.
+        to: u64,
+        /// The SQLSTATE.
+        code: String,
+        /// PostgreSQL's message.
+        message: String,
+    },
     /// The migrations could not be applied.
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -96,10 +113,23 @@ impl Error {
         matches!(self, Self::Rpc { .. } | Self::MissingBlock(_) | Self::Inconsistent { .. }) || self.is_database()
     }
 
-    /// Whether the error came from PostgreSQL (the write connection must be replaced).
+    /// This error as [`Error::Refused`] of blocks `from..=to`, when PostgreSQL refused the data.
+    pub(crate) fn refused(self, from: u64, to: u64) -> Self {
+        match &self {
+            Self::Database(error) => match refusal(error) {
+                Some((code, message)) => Self::Refused { from, to, code, message },
+                None => self,
+            },
+            _ => self,
+        }
+    }
+
+    /// Whether the error came from PostgreSQL (the write connection must be replaced and the
+    /// work retried). A refusal of the data itself is not: retrying cannot change the answer.
     pub fn is_database(&self) -> bool {
         match self {
-            Self::Database(_) | Self::CheckpointMoved { .. } => true,
+            Self::Database(error) => refusal(error).is_none(),
+            Self::CheckpointMoved { .. } => true,
             // The server went away while the migrations ran (they run on every connect); a
             // migration that fails on its own SQL stays fatal.
             Self::Migrate(MigrateError::Execute(error) | MigrateError::ExecuteMigration(error, _)) => {
@@ -108,6 +138,18 @@ impl Error {
             _ => false,
         }
     }
+}
+
+/// The SQLSTATE and message of an error where PostgreSQL refused the data rather than failed to
+/// take it: class 22 (a value: out of range, not a number, bad JSON), 23 (a constraint) or 42 (the
+/// schema: a missing table or column, a permission).
+fn refusal(error: &sqlx::Error) -> Option<(String, String)> {
+    let sqlx::Error::Database(error) = error else { return None };
+    let code = error.code()?;
+    ["22", "23", "42"]
+        .iter()
+        .any(|class| code.starts_with(class))
+        .then(|| (code.into_owned(), error.message().to_owned()))
 }
 
 /// The connection broke or the server is stopping, starting or crashed (SQLSTATE classes 08

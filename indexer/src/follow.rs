@@ -432,7 +432,9 @@ impl Indexer {
             self.roll_back_reorg(conn, checkpoint, head).await?;
             return Ok(false);
         }
-        let (moved, committed) = store::commit_batch(conn, &self.decoder, checkpoint, prepared).await?;
+        let (moved, committed) = store::commit_batch(conn, &self.decoder, checkpoint, prepared)
+            .await
+            .map_err(|error| error.refused(batch.from, batch.to))?;
         *checkpoint = moved;
 
         let to = batch.to;

@@ -1,6 +1,7 @@
 //! Faults: SIGKILL of the real process mid-backfill, two indexers on one database, the node
 //! stopping and restarting, the database dropping the connection, a private database server
-//! stopping (fast and immediate, mid-backfill and mid-migration) and restarting.
+//! stopping (fast and immediate, mid-backfill and mid-migration) and restarting, and PostgreSQL
+//! refusing a batch's data.
 
 use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
@@ -201,6 +202,46 @@ async fn a_dropped_database_connection_is_survived(pool_options: PgPoolOptions, 
     eventually(30, "indexing after reconnecting", || async { checkpoint(&pool).await >= block }).await;
     cancel.cancel();
     task.await.unwrap().unwrap();
+    clean_index_equals(&world, &pool, &admin, &options).await;
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn a_batch_postgres_refuses_stops_the_indexer_naming_its_blocks_and_writes_nothing_of_it(
+    pool_options: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    let admin = pool_options.connect_with(options.clone()).await.unwrap();
+    let world = World::new().await;
+    let far = world.now().await + 86_400 * 365;
+    world.issue("LG-BEFORE", far).await;
+    let block = world.issue("LG-REFUSED", far).await.1.block_number.unwrap();
+    world.issue("LG-AFTER", far).await;
+    let url = database_url(&options);
+    let pool = PgPool::connect(&url).await.unwrap();
+    // A rule of the operator's that the chain breaks: PostgreSQL refuses that guarantee's row.
+    sqlx::query("ALTER TABLE guarantees ADD CONSTRAINT operator_rule CHECK (bank_ref <> 'LG-REFUSED')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let one_block_batches = ["--exit-when-caught-up", "--max-block-range", "1"];
+    // Retrying cannot help, so the indexer stops (rather than retry forever) and says where.
+    let error = egp_indexer::run(settings(&world, &url, &one_block_batches), Default::default()).await.unwrap_err();
+    let egp_indexer::Error::Refused { from, to, code, .. } = &error else { panic!("not a refusal: {error}") };
+    assert_eq!((*from, *to, code.as_str()), (block, block, "23514"), "{error}");
+    let message = error.to_string();
+    assert!(message.contains(&format!("blocks {block} to {block}")) && message.contains("operator_rule"), "{message}");
+    // Everything before the batch is stored, nothing of it or after it.
+    assert_eq!(checkpoint(&pool).await, block as i64 - 1);
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE block_number >= $1")
+        .bind(block as i64)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(after, 0);
+
+    // Once the rule goes, the same database catches up to a clean index.
+    sqlx::query("ALTER TABLE guarantees DROP CONSTRAINT operator_rule").execute(&pool).await.unwrap();
+    egp_indexer::run(settings(&world, &url, &one_block_batches), Default::default()).await.unwrap();
     clean_index_equals(&world, &pool, &admin, &options).await;
 }
 
