@@ -71,8 +71,10 @@ pub struct Settings {
     /// own port, often 8546), or `off` to only poll. Without a subscription the indexer polls.
     #[arg(long, env = "EGP_WS_URL", default_value = "auto", value_name = "auto|off|URL")]
     pub ws_url: WsUrl,
-    /// First `eth_getLogs` range, in blocks; it halves on refusals and grows while fast.
-    #[arg(long, env = "EGP_INITIAL_BLOCK_RANGE", default_value_t = 1000)]
+    /// First `eth_getLogs` range, in blocks; it doubles while the blocks hold fewer events than
+    /// half a batch and answers come fast, and halves on refusals. Starting small means the first
+    /// batch commits at once, however dense the first blocks are.
+    #[arg(long, env = "EGP_INITIAL_BLOCK_RANGE", default_value_t = 1)]
     pub initial_block_range: u64,
     /// Largest `eth_getLogs` range, in blocks.
     #[arg(long, env = "EGP_MAX_BLOCK_RANGE", default_value_t = 50_000)]

@@ -7,5 +7,6 @@ mod events;
 mod faults;
 mod live;
 mod private_postgres;
+mod read;
 mod reorg;
 mod verify;
