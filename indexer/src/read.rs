@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use alloy::primitives::B256;
+use alloy::primitives::{Address, B256};
 use alloy::rpc::types::Log;
+use futures_util::future::try_join_all;
 
 use crate::chain::Chain;
 use crate::decode::{Decoder, Provenance, Skip};
@@ -17,6 +18,9 @@ use crate::metrics::Metrics;
 use crate::store::Batch;
 use crate::write::BlockHeader;
 use crate::{Error, Result};
+
+/// `eth_getLogs` calls a range is split into, answered concurrently.
+const LOG_REQUESTS: u64 = 4;
 
 /// Reads ranges of blocks; owns the adaptive `eth_getLogs` range.
 #[derive(Debug, Clone)]
@@ -53,7 +57,7 @@ impl Reader {
         let started = Instant::now();
         let addresses = self.decoder.addresses();
         let mut logs = loop {
-            match self.chain.logs(&addresses, next, to).await {
+            match self.logs(&addresses, next, to).await {
                 Ok(logs) => break logs,
                 Err(error) if to > next => {
                     self.range = (to - next).div_ceil(2).max(1);
@@ -91,6 +95,19 @@ impl Reader {
         }
         let parent_hash = headers[&next].parent_hash;
         Ok(Fetched { next, to, dense, final_block, parent_hash, headers, logs, target: self.target })
+    }
+
+    /// The logs of `from..=to`, asked for in up to [`LOG_REQUESTS`] sub-ranges at once (a node
+    /// answers them on several cores; while the first range of a backfill is read, nothing else
+    /// is running). Fails if any part fails.
+    async fn logs(&self, addresses: &[Address], from: u64, to: u64) -> Result<Vec<Log>> {
+        let span = to - from + 1;
+        let part = span.div_ceil(LOG_REQUESTS);
+        let parts = (0..LOG_REQUESTS)
+            .map(|k| (from + k * part, (from + (k + 1) * part - 1).min(to)))
+            .filter(|(first, last)| first <= last)
+            .map(|(first, last)| self.chain.logs(addresses, first, last));
+        Ok(try_join_all(parts).await?.into_iter().flatten().collect())
     }
 
     /// The decoder.

@@ -1,10 +1,12 @@
 //! `egp-indexer-bench`: seeds N events on a local anvil (thousands of transactions per block, so
 //! seeding is quick), then measures, in one run: the full backfill (events/s into PostgreSQL),
-//! fetch-only (`eth_getLogs` + headers + decode, no writes) and write-only (the same decoded
-//! batches into a fresh database), and prints the three figures and the peak memory of each
-//! phase (nothing is kept between phases: the batches stream through bounded channels).
+//! fetch-only (the indexer's reading task: `eth_getLogs` + headers + decode + preparing the
+//! rows, no writes) and write-only (the same prepared batches into a fresh database, time inside
+//! the transactions only), and prints the three figures and the peak memory of each phase
+//! (nothing is kept between phases: the batches stream through bounded channels).
 //!
 //! `cargo run -p egp-indexer --release --bin egp-indexer-bench -- --events 100000`
+//! (`--chain-state FILE` keeps the seeded chain for the next run).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -130,8 +132,8 @@ async fn main() -> Result<(), Failure> {
         return Err(format!("backfill stored {stored} events, expected {}", args.events).into());
     }
 
-    // 2. Fetch only: the indexer's reader over the same blocks (logs, headers, decode), batches
-    // dropped as they come.
+    // 2. Fetch only: the indexer's reading task over the same blocks (logs, headers, decode,
+    // prepare), batches dropped as they come.
     let chain = Chain::connect(&anvil.endpoint(), Duration::from_secs(60), Arc::new(Metrics::default()))?;
     let decoder = Arc::new(Decoder::new(&deployment));
     let (initial, max, target) = reader_settings;
@@ -146,8 +148,8 @@ async fn main() -> Result<(), Failure> {
     let fetch = started.elapsed();
     let fetch_peak = peak_rss_kib();
 
-    // 3. Write only: the same batches into a fresh database, read ahead by a task (at most two
-    // waiting); only the time inside the commits counts.
+    // 3. Write only: the same batches into a fresh database, read and prepared ahead by a task
+    // (at most two waiting); only the time inside the commits counts.
     let write_db = Scratch::create(&args.database_url, "write").await?;
     let mut conn = PgConnection::connect(&write_db.url).await?;
     egp_indexer::MIGRATOR.run_direct(&mut conn).await?;
