@@ -474,6 +474,21 @@ mod tests {
     }
 
     #[test]
+    fn logs_of_other_contracts_unknown_topics_and_bad_data_are_skipped_with_their_reason() {
+        let decoder = Decoder::new(&deployment());
+        let admitted =
+            IssuerAdmitted { bankCode: 2, kind: 1, name: "Bank".into(), actor: Address::ZERO }.encode_log_data();
+        let skip = |contract: u8, log: &LogData| decoder.decode(provenance(contract), log).unwrap_err();
+        assert_eq!(skip(0xee, &admitted), Skip::UnknownContract);
+        // The consortium's event at the registry's address: not a topic of the registry's ABI.
+        assert_eq!(skip(0xc2, &admitted), Skip::UnknownTopic);
+        assert_eq!(skip(0xc1, &LogData::new_unchecked(vec![], Bytes::new())), Skip::UnknownTopic);
+        let cut = LogData::new_unchecked(admitted.topics().to_vec(), Bytes::copy_from_slice(&admitted.data[..40]));
+        assert_eq!(skip(0xc1, &cut), Skip::UnknownTopic, "data that does not decode");
+        assert!(decoder.decode(provenance(0xc1), &admitted).is_ok());
+    }
+
+    #[test]
     fn integers_are_decimal_strings_bytes_hex_and_tuples_objects_by_component_name() {
         let request = IssueRequest {
             bankRef: "LG-2569-000001".into(),

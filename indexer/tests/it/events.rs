@@ -1,15 +1,21 @@
-//! Every event type lands in the right tables, with the right provenance.
+//! Every event type lands in the right tables, with the right provenance; logs the ABI does not
+//! know are skipped and counted.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use alloy::dyn_abi::{DynSolType, DynSolValue, Specifier};
 use alloy::json_abi::{JsonAbi, Param};
 use alloy::primitives::B256;
+use alloy::providers::Provider;
+use alloy::rpc::types::Filter;
+use egp_indexer::{Indexer, Metrics};
 use serde_json::Value;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::common::{World, database_url, guarantee_id, index_once};
+use crate::common::{TempDir, World, database_url, guarantee_id, index_once, settings_for};
 
 /// contract address, block number, block hash, block time, tx hash, tx index, log index, event.
 type ProvenanceRow = (Vec<u8>, i64, Vec<u8>, i64, Vec<u8>, i32, i32, String);
@@ -286,4 +292,34 @@ fn from_json(ty: &DynSolType, json: &Value, components: &[Param]) -> DynSolValue
         (_, Value::String(text)) => ty.coerce_str(text).unwrap_or_else(|e| panic!("{ty}: {text}: {e}")),
         _ => panic!("{ty} written as {json}"),
     }
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn logs_the_abi_does_not_know_are_skipped_and_counted(_: PgPoolOptions, options: PgConnectOptions) {
+    let world = World::new().await;
+    let far = world.now().await + 86_400 * 365;
+    world.issue("LG-1", far).await;
+    // A manifest naming the consortium's address as the confirmation registry's too: the
+    // consortium's logs reach the decoder as the other contract's, whose ABI has none of their topics.
+    let mut deployment = world.deployment.clone();
+    let consortium = deployment.contracts.consortium.address;
+    deployment.contracts.credit_confirmation_registry.address = consortium;
+    let dir = TempDir::new("unknown-topics");
+    let manifest = dir.0.join("deployment.json");
+    deployment.write(&manifest).unwrap();
+    let url = database_url(&options);
+    let metrics = Arc::new(Metrics::default());
+    let settings = settings_for(&world.anvil.endpoint(), &manifest, &url, &["--exit-when-caught-up"]);
+    Indexer::new(settings, metrics.clone()).unwrap().run(Default::default()).await.unwrap();
+
+    let filter = Filter::new().address(consortium).from_block(0);
+    let consortium_logs = world.provider.get_logs(&filter).await.unwrap().len() as u64;
+    assert!(consortium_logs >= 6, "the setup's logs: {consortium_logs}");
+    assert_eq!(metrics.unknown_logs_total.load(Ordering::Relaxed), consortium_logs);
+    let pool = PgPool::connect(&url).await.unwrap();
+    let stored: Vec<(String, i64)> =
+        sqlx::query_as("SELECT contract, count(*) FROM events GROUP BY contract").fetch_all(&pool).await.unwrap();
+    assert_eq!(stored, vec![("GuaranteeRegistry".into(), 1)], "only the registry's log is stored");
+    let guarantees: i64 = sqlx::query_scalar("SELECT count(*) FROM guarantees").fetch_one(&pool).await.unwrap();
+    assert_eq!(guarantees, 1);
 }
