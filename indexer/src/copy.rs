@@ -190,15 +190,14 @@ impl Encoder {
 
     /// A `numeric` from a non-negative decimal integer (as the fold writes amounts and dates).
     pub(crate) fn numeric(&mut self, decimal: &str) {
-        self.fields += 1;
         let start = self.buf.len();
         self.buf.extend_from_slice(&0_i32.to_be_bytes()); // length, set below
         if write_numeric(&mut self.buf, decimal) {
             let len = i32::try_from(self.buf.len() - start - 4).expect("a numeric is short");
             self.buf[start..start + 4].copy_from_slice(&len.to_be_bytes());
+            self.fields += 1;
         } else {
             self.buf.truncate(start);
-            self.fields -= 1;
             self.null();
             self.error.get_or_insert_with(|| Error::NotANumber { value: decimal.to_owned() });
         }
@@ -233,7 +232,7 @@ fn write_numeric(out: &mut Vec<u8>, decimal: &str) -> bool {
     let header = out.len();
     out.extend_from_slice(&[0; 8]); // digit count, weight, sign, scale: set below
     let mut rest = digits;
-    let mut take = lead.min(rest.len());
+    let mut take = lead;
     while !rest.is_empty() {
         let (chunk, tail) = rest.split_at(take);
         let value = group(chunk);

@@ -454,7 +454,7 @@ impl Indexer {
             from = batch.from,
             to,
             events = committed.events,
-            records = committed.entities.len(),
+            records = prepared.entities.len(),
             waited_ms = commit_started.duration_since(started).as_millis() as u64,
             commit_ms = commit_started.elapsed().as_millis() as u64,
             "committed"

@@ -49,7 +49,8 @@ impl PreparedBatch {
             seen.extend(event.related());
         }
         let existing = entities.difference(&created).copied().collect();
-        let created_rows = DerivedCopy::encode(&state::fold(chain_id, &batch.events).rows(&created))?;
+        let created_rows =
+            DerivedCopy::encode(&state::fold(chain_id, touching(&batch.events, &created)).rows(&created))?;
         let events = write::encode_events(chain_id, batch.events.iter())?;
         Ok(Self { batch, chain_id, events, entities, existing, created_rows })
     }
@@ -67,7 +68,16 @@ impl PreparedBatch {
     /// The batch's events that change a record that existed before it (as the record or as its
     /// related record), in chain order: the rest cannot change those records.
     pub(crate) fn events_of_existing(&self) -> impl Iterator<Item = &IndexedEvent> {
-        let touches = |key: Option<EntityKey>| key.is_some_and(|key| self.existing.contains(&key));
-        self.batch.events.iter().filter(move |e| touches(e.entity()) || touches(e.related()))
+        touching(&self.batch.events, &self.existing)
     }
+}
+
+/// The events that change one of `records` (as the record or as its related record), in order:
+/// the others cannot change those records' rows.
+fn touching<'a>(
+    events: &'a [IndexedEvent],
+    records: &'a BTreeSet<EntityKey>,
+) -> impl Iterator<Item = &'a IndexedEvent> {
+    let touches = |key: Option<EntityKey>| key.is_some_and(|key| records.contains(&key));
+    events.iter().filter(move |e| touches(e.entity()) || touches(e.related()))
 }

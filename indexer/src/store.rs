@@ -109,13 +109,12 @@ pub struct Batch {
     pub final_block: Option<u64>,
 }
 
-/// What one commit changed, for the metrics and the `NOTIFY` payload.
+/// What one commit changed, for the metrics (the records it rewrote are the prepared batch's
+/// `entities`).
 #[derive(Debug, Clone, Default)]
 pub struct Committed {
     /// Events newly stored.
     pub events: u64,
-    /// Records whose current state was rewritten.
-    pub entities: BTreeSet<EntityKey>,
 }
 
 /// Commits a batch: blocks, events, the current state of every record they touch, finality flags
@@ -171,13 +170,12 @@ pub async fn commit_batch(
     if moved.rows_affected() != 1 {
         return Err(Error::CheckpointMoved { chain_id, expected: previous.block_number });
     }
-    let entities = &prepared.entities;
-    let payload = notify_payload("batch", chain_id, batch.from, batch.to, inserted, entities);
+    let payload = notify_payload("batch", chain_id, batch.from, batch.to, inserted, &prepared.entities);
     sqlx::query!("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, payload).execute(&mut *tx).await?;
     tx.commit().await?;
     let checkpoint =
         Checkpoint { block_number: batch.to as i64, block_hash: Some(batch.to_hash), final_block, ..*previous };
-    Ok((checkpoint, Committed { events: inserted, entities: entities.clone() }))
+    Ok((checkpoint, Committed { events: inserted }))
 }
 
 /// Moves the finality flags forward to `final_block` (only after a commit that saw it).

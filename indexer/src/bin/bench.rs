@@ -221,7 +221,7 @@ async fn main() -> Result<(), Failure> {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SeedRecord {
     events: usize,
-    deployment: egp_contracts::Deployment,
+    deployment: Deployment,
 }
 
 /// The record of the chain saved at `state`.
@@ -321,8 +321,11 @@ fn read_all(mut reader: Reader, chain_id: u64, from: u64, to: u64) -> mpsc::Rece
             };
             next = fetched.to + 1;
             loop {
-                let batch = fetched.next_batch(reader.decoder(), reader.metrics());
-                let (done, item) = match batch.and_then(|b| b.map(|b| PreparedBatch::new(chain_id, b)).transpose()) {
+                let prepared = match fetched.next_batch(reader.decoder(), reader.metrics()) {
+                    Ok(Some(batch)) => PreparedBatch::new(chain_id, batch).map(Some),
+                    other => other.map(|_| None),
+                };
+                let (done, item) = match prepared {
                     Ok(Some(batch)) => (false, Ok(batch)),
                     Ok(None) => break,
                     Err(error) => (true, Err(error.into())),
