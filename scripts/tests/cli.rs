@@ -1,4 +1,4 @@
-//! The `egp` binary end to end on a real local consortium chain: the README walkthrough, JSON
+//! The `egp` binary end to end on a real local consortium chain: the walkthrough of docs/cli.md, JSON
 //! output, and refusals that print one sentence, exit 1 and send nothing.
 
 use std::net::TcpListener;

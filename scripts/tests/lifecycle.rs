@@ -112,7 +112,7 @@ async fn open_and_conditional_expiries_and_individual_applicants() {
     assert_eq!(bank.guarantee(outcome.subject_id()).await.unwrap().expiry_type, ExpiryType::COND);
 }
 
-/// The README walkthrough: issue → accept → amend → claim → pay, then paid out in full.
+/// The walkthrough of docs/cli.md: issue → accept → amend → claim → pay, then paid out in full.
 #[tokio::test]
 async fn accept_amend_claim_and_pay_partially_then_in_full() {
     let net = Net::start().await;
