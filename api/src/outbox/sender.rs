@@ -182,12 +182,14 @@ impl Sender<'_> {
             }
             self.chain_checked = true;
         }
+        // The mirror first: an action it already holds is no longer in flight, whatever the
+        // node's receipts say.
+        o.track().await?;
         let head = read("eth_blockNumber", provider.get_block_number()).await?;
         let moved = self.last_head != Some(head);
         self.check_in_flight(moved).await?;
         self.resync = false;
         self.send_pending().await?;
-        o.track().await?;
         self.last_head = Some(head);
         Ok(())
     }
@@ -373,7 +375,8 @@ impl Sender<'_> {
     }
 
     /// Replaces a stuck transaction: the same call at the same nonce, fees up by a quarter (and
-    /// at least the node's estimate).
+    /// at least the node's estimate), up to four times the node's estimate (at least 1 gwei);
+    /// at that ceiling it waits as it is.
     async fn replace(&mut self, action: &InFlight) -> Result<()> {
         let o = self.outbox;
         let Some(newest) = action.attempts.first() else { return Ok(()) };
@@ -383,12 +386,16 @@ impl Sender<'_> {
             return Err(Error::Corrupt { table: "action_transactions", reason: "not an EIP-1559 transaction".into() });
         };
         let fees = read("fee estimate", o.egp.provider().estimate_eip1559_fees()).await?;
+        let ceiling = fees.max_fee_per_gas.max(1_000_000_000) * 4;
+        if previous.max_fee_per_gas >= ceiling {
+            let why = "the transaction is not mined at the highest fee the sender offers; waiting";
+            return store::retrying(&o.pool, action.id, Some(why)).await;
+        }
         let bump = |old: u128| old + old / 4 + 1;
-        let tx = TxEip1559 {
-            max_fee_per_gas: bump(previous.max_fee_per_gas).max(fees.max_fee_per_gas),
-            max_priority_fee_per_gas: bump(previous.max_priority_fee_per_gas).max(fees.max_priority_fee_per_gas),
-            ..previous
-        };
+        let max_fee_per_gas = bump(previous.max_fee_per_gas).max(fees.max_fee_per_gas).min(ceiling);
+        let max_priority_fee_per_gas =
+            bump(previous.max_priority_fee_per_gas).max(fees.max_priority_fee_per_gas).min(max_fee_per_gas);
+        let tx = TxEip1559 { max_fee_per_gas, max_priority_fee_per_gas, ..previous };
         let (hash, raw) = self.sign(tx).await?;
         if !store::record_attempt(&o.pool, action.id, action.nonce, hash.as_slice(), &raw).await? {
             return Ok(());
