@@ -74,6 +74,9 @@ pub struct Settings {
     /// `/health` fails when the mirror is more than this many blocks behind the node.
     #[arg(long, env = "EGP_API_HEALTH_MAX_LAG", default_value_t = 20)]
     pub health_max_lag: u64,
+    /// The e-GP gateway's signer and the outbox's limits (mutations).
+    #[command(flatten)]
+    pub gateway: crate::outbox::GatewaySettings,
 }
 
 /// Request limits, all on by default.

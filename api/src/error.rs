@@ -61,6 +61,35 @@ pub enum Error {
         /// What was refused.
         action: &'static str,
     },
+    /// The gateway's signer failed to sign.
+    #[error("signing: {0}")]
+    Signer(String),
+    /// An idempotency key came again with a different request.
+    #[error("idempotency key {key:?} was used for a different request (action {action}); use a new key")]
+    IdempotencyConflict {
+        /// The key.
+        key: String,
+        /// The action stored under it.
+        action: i64,
+    },
+    /// The outbox holds as many queued actions as it takes.
+    #[error("{queued} actions are queued, the most this server takes; nothing was queued: retry later")]
+    Overloaded {
+        /// Actions queued now.
+        queued: i64,
+    },
+    /// The node could not simulate a mutation, so nothing was queued.
+    #[error("the chain node could not simulate the action, so nothing was queued; retry with the same idempotency key")]
+    NodeUnavailable,
+    /// Mutations need the gateway's signer, and this server has none.
+    #[error("this server has no gateway signer: mutations are off")]
+    WritesDisabled,
+    /// A mutation argument holds what looks like a 13-digit Thai id. Carries no value.
+    #[error("{field} holds what looks like a 13-digit Thai id; mutations never take personal data")]
+    PersonalData {
+        /// The argument.
+        field: &'static str,
+    },
 }
 
 /// The crate's result type.
@@ -70,13 +99,23 @@ impl Error {
     /// The stable public code clients branch on (`extensions.code`).
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Database(_) | Self::Rpc(_) | Self::Config(_) | Self::Io(_) | Self::Corrupt { .. } => "INTERNAL",
+            Self::Database(_)
+            | Self::Rpc(_)
+            | Self::Config(_)
+            | Self::Io(_)
+            | Self::Corrupt { .. }
+            | Self::Signer(_) => "INTERNAL",
             Self::NotFound { .. } => "NOT_FOUND",
             Self::InvalidTaxId => "INVALID_TAX_ID",
             Self::PageTooLarge { .. } => "PAGE_TOO_LARGE",
             Self::InvalidInput { .. } => "BAD_USER_INPUT",
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden { .. } => "FORBIDDEN",
+            Self::IdempotencyConflict { .. } => "IDEMPOTENCY_CONFLICT",
+            Self::Overloaded { .. } => "OVERLOADED",
+            Self::NodeUnavailable => "NODE_UNAVAILABLE",
+            Self::WritesDisabled => "WRITES_DISABLED",
+            Self::PersonalData { .. } => "PERSONAL_DATA_REFUSED",
         }
     }
 

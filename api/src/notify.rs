@@ -1,6 +1,7 @@
-//! The indexer's `NOTIFY` after each commit, fanned out to subscriptions. One `LISTEN`
-//! connection per server; subscriptions also poll every few seconds, so a notification lost
-//! while the listener reconnects delays an event but never drops it.
+//! The indexer's `NOTIFY` after each commit, and the outbox's after each change of an action,
+//! fanned out to subscriptions and the sender. One `LISTEN` connection per server; subscriptions
+//! also poll every few seconds, so a notification lost while the listener reconnects delays an
+//! event but never drops it.
 
 use std::time::Duration;
 
@@ -24,15 +25,16 @@ pub struct Commit {
     pub to_block: i64,
 }
 
-/// Fans the indexer's commits out to subscriptions.
+/// Fans the indexer's commits and the actions' changes out to subscriptions.
 #[derive(Debug)]
 pub struct Notifier {
     sender: broadcast::Sender<Commit>,
+    actions: broadcast::Sender<i64>,
 }
 
 impl Default for Notifier {
     fn default() -> Self {
-        Self { sender: broadcast::channel(1024).0 }
+        Self { sender: broadcast::channel(1024).0, actions: broadcast::channel(1024).0 }
     }
 }
 
@@ -40,6 +42,11 @@ impl Notifier {
     /// A receiver of every commit from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Commit> {
         self.sender.subscribe()
+    }
+
+    /// A receiver of the id of every action that changes from now on.
+    pub fn subscribe_actions(&self) -> broadcast::Receiver<i64> {
+        self.actions.subscribe()
     }
 
     /// Passes on one payload (ignored unless it parses).
@@ -61,7 +68,8 @@ impl Notifier {
                     tokio::select! { _ = cancel.cancelled() => return, _ = tokio::time::sleep(Duration::from_secs(2)) => continue }
                 }
             };
-            if let Err(error) = listener.listen(egp_indexer::store::NOTIFY_CHANNEL).await {
+            let channels = [egp_indexer::store::NOTIFY_CHANNEL, crate::outbox::store::NOTIFY_CHANNEL];
+            if let Err(error) = listener.listen_all(channels).await {
                 tracing::warn!(%error, "LISTEN failed; retrying");
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 continue;
@@ -70,6 +78,11 @@ impl Notifier {
                 tokio::select! {
                     _ = cancel.cancelled() => return,
                     received = listener.recv() => match received {
+                        Ok(notification) if notification.channel() == crate::outbox::store::NOTIFY_CHANNEL => {
+                            if let Ok(id) = notification.payload().parse() {
+                                let _ = self.actions.send(id);
+                            }
+                        }
                         Ok(notification) => self.publish(notification.payload()),
                         Err(error) => {
                             tracing::warn!(%error, "indexer notifications interrupted; reconnecting");

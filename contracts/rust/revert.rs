@@ -38,6 +38,16 @@ impl ContractRevert {
         CreditConfirmationRegistryErrors::abi_decode(data).ok().map(Self::Confirmation)
     }
 
+    /// The custom error's Solidity name (`GuaranteeNotInState`): stable, for machines to branch on.
+    pub fn name(&self) -> &'static str {
+        let name = match self {
+            Self::Consortium(error) => ConsortiumErrors::name_by_selector(error.selector()),
+            Self::Guarantee(error) => GuaranteeRegistryErrors::name_by_selector(error.selector()),
+            Self::Confirmation(error) => CreditConfirmationRegistryErrors::name_by_selector(error.selector()),
+        };
+        name.unwrap_or("UnknownError")
+    }
+
     /// Decodes the revert data a failed call or transaction carries, if it is ours.
     pub fn from_contract_error(error: &alloy::contract::Error) -> Option<Self> {
         error.as_revert_data().and_then(|data| Self::decode(&data))
@@ -258,5 +268,21 @@ impl fmt::Display for ContractRevert {
             Self::Confirmation(error) => confirmation_message(error),
         };
         f.write_str(&message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy::sol_types::SolInterface;
+
+    use super::*;
+    use crate::bindings::guarantee_registry::GuaranteeRegistry;
+
+    #[test]
+    fn a_decoded_revert_names_its_custom_error() {
+        let error = GuaranteeRegistryErrors::GuaranteeNotFound(GuaranteeRegistry::GuaranteeNotFound { id: B256::ZERO });
+        let revert = ContractRevert::decode(&error.abi_encode()).expect("ours");
+        assert_eq!(revert.name(), "GuaranteeNotFound");
+        assert_eq!(revert.to_string(), format!("guarantee {} does not exist", B256::ZERO));
     }
 }

@@ -61,6 +61,35 @@ impl ThaiId {
         self.0[0] == 0
     }
 
+    /// Whether `text` holds a valid Thai id anywhere: a run of 13 digits, or 13 digits written
+    /// with spaces or dashes between them, that passes the check digit. Free text that goes on
+    /// chain or into storage (reason codes, client keys) is refused when this is true.
+    pub fn appears_in(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            if !bytes[start].is_ascii_digit() {
+                start += 1;
+                continue;
+            }
+            // A stretch of digits and separators, and every run of plain digits inside it.
+            let mut end = start;
+            while end < bytes.len() && (bytes[end].is_ascii_digit() || bytes[end] == b' ' || bytes[end] == b'-') {
+                end += 1;
+            }
+            let stretch = &text[start..end];
+            let digits = stretch.bytes().filter(u8::is_ascii_digit).count();
+            if digits == 13 && stretch.parse::<Self>().is_ok() {
+                return true;
+            }
+            if stretch.split([' ', '-']).any(|run| run.len() == 13 && run.parse::<Self>().is_ok()) {
+                return true;
+            }
+            start = end;
+        }
+        false
+    }
+
     /// The on-chain commitment: HMAC-SHA256(pepper, the 13 ASCII digits).
     pub fn commit(&self, pepper: &Pepper) -> B256 {
         let mut mac = Hmac::<Sha256>::new_from_slice(&pepper.0).expect("HMAC accepts keys of any length");
@@ -208,6 +237,18 @@ mod tests {
         }
         assert_eq!("12345".parse::<ThaiId>(), Err(ThaiIdError::WrongLength { found: 5 }));
         assert_eq!("11120345635x2".parse::<ThaiId>(), Err(ThaiIdError::NotADigit { position: 12 }));
+    }
+
+    #[test]
+    fn ids_are_found_in_free_text() {
+        for text in
+            [DOMAIN_EXAMPLE, "id 0105564012347", "REF-0105564012347-X", "1-1120-34563-56-2", "x 1 1120 34563 56 2"]
+        {
+            assert!(ThaiId::appears_in(text), "{text}");
+        }
+        for text in ["", "LG-2569-000001", "1112034563563", "21009", "11120345635620", "AMOUNT-WRONG"] {
+            assert!(!ThaiId::appears_in(text), "{text}");
+        }
     }
 
     #[test]

@@ -2,15 +2,105 @@
 //! an encrypted JSON keystore (password from an environment variable, a file or a prompt), a
 //! mnemonic with an index, or a raw private key from the environment (development only).
 //!
-//! Any signer works with [`crate::Egp::connect`]: it takes an `alloy` `TxSigner`, the trait a
-//! hardware security module would implement. Secrets never appear in output, logs or errors.
+//! [`WalletArgs`] are the command-line options that pick one of them; the `egp` command and the
+//! API's gateway signer (`egp-api`) both take them. Any signer works with [`crate::Egp::connect`]:
+//! it takes an `alloy` `TxSigner`, the trait a hardware security module would implement. Secrets
+//! never appear in output, logs or errors.
 
 use std::path::{Path, PathBuf};
 
 use alloy::signers::local::coins_bip39::English;
 use alloy::signers::local::{LocalSignerError, MnemonicBuilder, PrivateKeySigner};
+use clap::Args;
+use egp_contracts::BankCode;
 
+use crate::local::LocalConsortium;
 use crate::{Error, Result};
+
+/// Where the signing key comes from (one of them, for commands that send transactions).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Wallet")]
+pub struct WalletArgs {
+    /// An encrypted JSON keystore. Its password comes from --password-file, --password-env,
+    /// EGP_KEYSTORE_PASSWORD, or a prompt.
+    #[arg(long, env = "EGP_KEYSTORE", global = true)]
+    pub keystore: Option<PathBuf>,
+    /// A file whose first line is the keystore password.
+    #[arg(long, env = "EGP_PASSWORD_FILE", global = true)]
+    pub password_file: Option<PathBuf>,
+    /// The environment variable holding the keystore password.
+    #[arg(long, value_name = "VAR", global = true)]
+    pub password_env: Option<String>,
+    /// The environment variable holding a BIP-39 mnemonic.
+    #[arg(long, value_name = "VAR", global = true)]
+    pub mnemonic_env: Option<String>,
+    /// The account index within the mnemonic.
+    #[arg(long, default_value_t = 0, global = true)]
+    pub mnemonic_index: u32,
+    /// The environment variable holding a raw hex private key (development only).
+    #[arg(long, value_name = "VAR", global = true)]
+    pub private_key_env: Option<String>,
+    /// Development: sign as a party of the local consortium: `admin`, `gateway` or a bank code.
+    #[arg(long, value_name = "PARTY", global = true)]
+    pub local_account: Option<String>,
+    /// The local consortium definition (chain id, mnemonic, parties, agencies).
+    #[arg(long, env = "EGP_CONSORTIUM", global = true)]
+    pub consortium: Option<PathBuf>,
+}
+
+impl WalletArgs {
+    /// The signer the options name, if any. At most one source may be given.
+    pub fn signer(&self) -> Result<Option<PrivateKeySigner>> {
+        let given = [
+            self.keystore.is_some(),
+            self.mnemonic_env.is_some(),
+            self.private_key_env.is_some(),
+            self.local_account.is_some(),
+        ];
+        if given.iter().filter(|given| **given).count() > 1 {
+            return Err(Error::Usage(
+                "give one wallet: --keystore, --mnemonic-env, --private-key-env or --local-account".to_owned(),
+            ));
+        }
+        let source = if let Some(path) = &self.keystore {
+            WalletSource::Keystore { path: path.clone(), password: self.password_source() }
+        } else if let Some(env) = &self.mnemonic_env {
+            WalletSource::Mnemonic { env: env.clone(), index: self.mnemonic_index }
+        } else if let Some(env) = &self.private_key_env {
+            WalletSource::PrivateKeyEnv { env: env.clone() }
+        } else if let Some(party) = &self.local_account {
+            let consortium = self.local_consortium()?;
+            let signer = match party.as_str() {
+                "admin" => consortium.admin()?,
+                "gateway" => consortium.gateway()?,
+                code => consortium.bank(code.parse::<BankCode>()?)?,
+            };
+            return Ok(Some(signer));
+        } else {
+            return Ok(None);
+        };
+        source.load().map(Some)
+    }
+
+    /// Where a keystore's password comes from: `--password-file`, `--password-env`,
+    /// `EGP_KEYSTORE_PASSWORD`, else a prompt.
+    pub fn password_source(&self) -> PasswordSource {
+        if let Some(path) = &self.password_file {
+            PasswordSource::File(path.clone())
+        } else if let Some(env) = &self.password_env {
+            PasswordSource::Env(env.clone())
+        } else if std::env::var_os("EGP_KEYSTORE_PASSWORD").is_some() {
+            PasswordSource::Env("EGP_KEYSTORE_PASSWORD".to_owned())
+        } else {
+            PasswordSource::Prompt
+        }
+    }
+
+    /// The local consortium definition (`--consortium`, else `anvil/consortium.json`).
+    pub fn local_consortium(&self) -> Result<LocalConsortium> {
+        LocalConsortium::load(&self.consortium.clone().unwrap_or_else(LocalConsortium::default_path))
+    }
+}
 
 /// Where a keystore's password comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! real processes over a fresh PostgreSQL database, and e-GP's GraphQL requests over HTTP and
 //! WebSocket.
 
+mod actions;
 mod lifecycle;
 mod resilience;
 mod subscriptions;

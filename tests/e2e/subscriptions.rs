@@ -12,9 +12,9 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::{COMPANY, code, terms, today};
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn subscribe(stack: &Stack, query: &str, variables: Value) -> Socket {
+pub(crate) async fn subscribe(stack: &Stack, query: &str, variables: Value) -> Socket {
     let mut request = stack.ws_url().into_client_request().unwrap();
     request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("the API accepts WebSockets");
@@ -27,7 +27,7 @@ async fn subscribe(stack: &Stack, query: &str, variables: Value) -> Socket {
     socket
 }
 
-async fn next_json(socket: &mut Socket) -> Value {
+pub(crate) async fn next_json(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(30), socket.next())
             .await

@@ -2,6 +2,10 @@
 //! benchmark — a local consortium chain (anvil), the contracts deployed with the `egp` library,
 //! a fresh PostgreSQL database, the indexer and the GraphQL API (as processes, so that they can
 //! be killed, or as tasks), and e-GP's side: GraphQL over HTTP and subscriptions over WebSocket.
+//! The API can sign e-GP's actions with the local gateway's key, and can reach the chain through
+//! a [`gate::RpcGate`] that a test closes to take the node away.
+
+pub mod gate;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -41,13 +45,29 @@ pub struct StackOptions {
     pub poll_interval_ms: u64,
     /// Run the indexer and the API as processes (killable, with log files) instead of tasks.
     pub processes: bool,
+    /// Give the API the local gateway's wallet (mutations on).
+    pub gateway: bool,
+    /// Put an [`gate::RpcGate`] between the API and the chain (the indexer reads the chain directly).
+    pub rpc_gate: bool,
+    /// More arguments for the API.
+    pub api_args: Vec<String>,
 }
 
 impl Default for StackOptions {
     fn default() -> Self {
-        Self { block_time: None, poll_interval_ms: 50, processes: true }
+        Self {
+            block_time: None,
+            poll_interval_ms: 50,
+            processes: true,
+            gateway: false,
+            rpc_gate: false,
+            api_args: Vec::new(),
+        }
     }
 }
+
+/// The variable the API reads the gateway's mnemonic from (`--mnemonic-env`).
+const GATEWAY_MNEMONIC_ENV: &str = "EGP_E2E_GATEWAY_MNEMONIC";
 
 enum Service {
     Process(Child),
@@ -88,6 +108,9 @@ pub struct Stack {
     indexer: Option<Service>,
     api: Option<Service>,
     indexer_starts: u32,
+    api_starts: u32,
+    /// The gate between the API and the chain, with `rpc_gate`.
+    pub gate: Option<gate::RpcGate>,
     http: reqwest::Client,
     _chain: LocalChain,
 }
@@ -128,6 +151,7 @@ impl Stack {
         std::fs::write(dir.join("api-keys"), line).expect("keys file");
 
         let api_port = free_port();
+        let gate = if options.rpc_gate { Some(gate::RpcGate::open_to(&chain.url).await) } else { None };
         let mut stack = Self {
             consortium,
             rpc_url: chain.url.clone(),
@@ -143,16 +167,13 @@ impl Stack {
             indexer: None,
             api: None,
             indexer_starts: 0,
+            api_starts: 0,
+            gate,
             http: reqwest::Client::new(),
             _chain: chain,
         };
         stack.start_indexer();
-        stack.start_api();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while stack.http.get(format!("http://127.0.0.1:{api_port}/metrics")).send().await.is_err() {
-            assert!(Instant::now() < deadline, "the API did not come up; see {}", stack.dir.display());
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        stack.start_api().await;
         stack
     }
 
@@ -177,11 +198,12 @@ impl Stack {
     }
 
     fn api_args(&self) -> Vec<String> {
-        [
+        let rpc_url = self.gate.as_ref().map_or_else(|| self.rpc_url.clone(), gate::RpcGate::url);
+        let mut args: Vec<String> = [
             "--database-url",
             &self.database_url,
             "--rpc-url",
-            &self.rpc_url,
+            &rpc_url,
             "--manifest",
             &self.manifest.display().to_string(),
             "--pepper-file",
@@ -193,7 +215,19 @@ impl Stack {
         ]
         .iter()
         .map(ToString::to_string)
-        .collect()
+        .collect();
+        if self.options.gateway {
+            // As an operator configures it: the gateway's mnemonic in a variable, and its index.
+            let index = self.consortium.accounts.gateway.to_string();
+            let wallet: &[&str] = if self.options.processes {
+                &["--mnemonic-env", GATEWAY_MNEMONIC_ENV, "--mnemonic-index", &index]
+            } else {
+                &["--local-account", "gateway"]
+            };
+            args.extend(wallet.iter().map(ToString::to_string));
+        }
+        args.extend(self.options.api_args.iter().cloned());
+        args
     }
 
     /// (Re)starts the indexer.
@@ -202,7 +236,7 @@ impl Stack {
         let args = self.indexer_args();
         self.indexer = Some(if self.options.processes {
             let log = self.dir.join(format!("indexer-{}.log", self.indexer_starts));
-            Service::Process(spawn(&binary("egp-indexer"), &args, &log))
+            Service::Process(spawn(&binary("egp-indexer"), &args, &[], &log))
         } else {
             let cancel = CancellationToken::new();
             let settings = egp_indexer::Settings::from_args(args);
@@ -212,10 +246,14 @@ impl Stack {
         });
     }
 
-    fn start_api(&mut self) {
+    /// (Re)starts the API and waits until it answers.
+    pub async fn start_api(&mut self) {
+        self.api_starts += 1;
         let args = self.api_args();
         self.api = Some(if self.options.processes {
-            Service::Process(spawn(&binary("egp-api"), &args, &self.dir.join("api.log")))
+            let log = self.dir.join(format!("api-{}.log", self.api_starts));
+            let env = [(GATEWAY_MNEMONIC_ENV, self.consortium.mnemonic.as_str())];
+            Service::Process(spawn(&binary("egp-api"), &args, &env, &log))
         } else {
             let cancel = CancellationToken::new();
             let settings = egp_api::Settings::from_args(args);
@@ -223,6 +261,18 @@ impl Stack {
             tokio::spawn(async move { egp_api::serve(settings, token).await.expect("api") });
             Service::Task(cancel)
         });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.http.get(format!("http://127.0.0.1:{}/metrics", self.api_port)).send().await.is_err() {
+            assert!(Instant::now() < deadline, "the API did not come up; see {}", self.dir.display());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Kills the API process with SIGKILL, wherever it is.
+    pub fn kill_api(&mut self) {
+        if let Some(mut service) = self.api.take() {
+            service.stop();
+        }
     }
 
     /// Kills the indexer process with SIGKILL, wherever it is.
@@ -250,6 +300,22 @@ impl Stack {
     /// The admin's connection.
     pub async fn admin(&self) -> Egp {
         self.connect(self.consortium.admin().expect("admin")).await
+    }
+
+    /// A GraphQL request as e-GP sends it, through `client`; `None` when no answer came (the API
+    /// is down or was killed mid-request).
+    pub async fn try_graphql(&self, client: &reqwest::Client, query: &str, variables: Value) -> Option<Value> {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let response = client
+            .post(&self.api_url)
+            .header("authorization", format!("Bearer {EGP_KEY}"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .ok()?;
+        let text = response.text().await.ok()?;
+        Some(serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")))
     }
 
     /// A GraphQL request as e-GP sends it (HTTP POST with the egp key); the whole response.
@@ -308,6 +374,21 @@ impl Stack {
         all
     }
 
+    /// The last lines of each log, for a failing test's message.
+    pub fn logs_tail(&self) -> String {
+        let mut all = String::new();
+        for entry in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
+            if entry.path().extension().is_some_and(|ext| ext == "log") {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                let lines: Vec<&str> = text.lines().collect();
+                all.push_str(&format!("--- {}\n", entry.path().display()));
+                all.push_str(&lines[lines.len().saturating_sub(30)..].join("\n"));
+                all.push('\n');
+            }
+        }
+        all
+    }
+
     /// Runs a query on the stack's database through `psql`, returning its unaligned output.
     pub fn sql(&self, query: &str) -> String {
         let output = Command::new("psql")
@@ -350,10 +431,11 @@ pub fn binary(name: &str) -> PathBuf {
     })
 }
 
-fn spawn(binary: &Path, args: &[String], log: &Path) -> Child {
+fn spawn(binary: &Path, args: &[String], env: &[(&str, &str)], log: &Path) -> Child {
     let log = std::fs::File::create(log).expect("a log file");
     Command::new(binary)
         .args(args)
+        .envs(env.iter().copied())
         .env("RUST_LOG", "info")
         .env("EGP_LOG", "info")
         .env_remove("EGP_PEPPER")

@@ -53,6 +53,15 @@ pub async fn history_of(session: &Session, kind: &'static str, ids: &[Vec<u8>]) 
     Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
 }
 
+/// The event at (`block`, `log_index`) of the snapshot's chain, if the mirror holds it.
+pub async fn event_at(session: &Session, block: i64, log_index: i32) -> Result<Option<EventRow>> {
+    let chain = session.chain_id().await?;
+    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
+    qb.push(EVENT_COLUMNS).push(" FROM events e WHERE e.chain_id = ").push_bind(chain);
+    qb.push(" AND e.block_number = ").push_bind(block).push(" AND e.log_index = ").push_bind(log_index);
+    Ok(qb.build_query_as().fetch_optional(&mut *session.conn().await?).await?)
+}
+
 /// Issuers by bank code, or all of them.
 pub async fn issuers(session: &Session, codes: Option<&[i32]>) -> Result<Vec<IssuerRow>> {
     let chain = session.chain_id().await?;

@@ -20,7 +20,11 @@ pub(crate) struct Snapshots;
 
 impl ExtensionFactory for Snapshots {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(SnapshotExtension { session: Mutex::new(None), subscription: Mutex::new(false) })
+        Arc::new(SnapshotExtension {
+            session: Mutex::new(None),
+            subscription: Mutex::new(false),
+            mutation: Mutex::new(false),
+        })
     }
 }
 
@@ -28,6 +32,7 @@ impl ExtensionFactory for Snapshots {
 pub(crate) struct SnapshotExtension {
     session: Mutex<Option<Arc<Session>>>,
     subscription: Mutex<bool>,
+    mutation: Mutex<bool>,
 }
 
 fn with_code(mut error: ServerError, code: &'static str) -> ServerError {
@@ -62,6 +67,8 @@ impl Extension for SnapshotExtension {
         let document = next.run(ctx, query, variables).await.map_err(|e| with_code(e, "GRAPHQL_PARSE_FAILED"))?;
         let subscription = document.operations.iter().any(|(_, op)| op.node.ty == OperationType::Subscription);
         *self.subscription.lock().expect("not poisoned") = subscription;
+        let mutation = document.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation);
+        *self.mutation.lock().expect("not poisoned") = mutation;
         Ok(document)
     }
 
@@ -93,8 +100,11 @@ impl Extension for SnapshotExtension {
     ) -> Response {
         let session = self.session.lock().expect("not poisoned").clone();
         let subscription = *self.subscription.lock().expect("not poisoned");
-        // Every query answer names the block it was read at, so open the snapshot up front.
-        if let (Some(session), false) = (&session, subscription)
+        let mutation = *self.mutation.lock().expect("not poisoned");
+        // Every query answer names the block it was read at, so open the snapshot up front. A
+        // mutation writes through the pool first: holding a snapshot's connection meanwhile
+        // could starve the pool under many concurrent mutations.
+        if let (Some(session), false) = (&session, subscription || mutation)
             && let Err(error) = session.marker().await
         {
             return Response::from_errors(vec![with_code(

@@ -2,11 +2,13 @@
 //! request extension that opens each request's snapshot and adds the consistency marker, and
 //! [`build`] with the limits applied. Tests call `schema.execute(...)` on what [`build`] returns.
 
+pub mod actions;
 pub mod confirmations;
 mod extension;
 pub mod guarantee;
 pub mod guarantees;
 pub mod loaders;
+pub mod mutations;
 pub mod pagination;
 pub mod parties;
 pub mod subscription;
@@ -16,12 +18,14 @@ pub mod verify;
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, EmptyMutation, MergedObject, MergedSubscription, Schema};
+use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 use sqlx::PgPool;
 
+pub use actions::{ActionQuery, ActionSubscription};
 pub use confirmations::ConfirmationQuery;
 pub use guarantees::GuaranteeQuery;
 pub use loaders::Loaders;
+pub use mutations::ActionMutation;
 pub use parties::PartyQuery;
 pub use subscription::EventSubscription;
 pub use verify::VerifyQuery;
@@ -31,18 +35,23 @@ use crate::chain::ChainReader;
 use crate::config::Limits;
 use crate::db::Session;
 use crate::notify::Notifier;
+use crate::outbox::Outbox;
 use crate::{Error, Result};
 
 /// The root query: one object per domain.
 #[derive(MergedObject, Default)]
-pub struct Query(GuaranteeQuery, ConfirmationQuery, VerifyQuery, PartyQuery);
+pub struct Query(GuaranteeQuery, ConfirmationQuery, VerifyQuery, PartyQuery, ActionQuery);
+
+/// The root mutation: e-GP's agency actions.
+#[derive(MergedObject, Default)]
+pub struct Mutation(ActionMutation);
 
 /// The root subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(EventSubscription);
+pub struct Subscription(EventSubscription, ActionSubscription);
 
 /// The schema type.
-pub type ApiSchema = Schema<Query, EmptyMutation, Subscription>;
+pub type ApiSchema = Schema<Query, Mutation, Subscription>;
 
 /// What every resolver shares: the pool, the pepper, the limits, the node, the notifier.
 pub struct Api {
@@ -56,8 +65,10 @@ pub struct Api {
     pub limits: Limits,
     /// The node, for `fresh` verification and the chain head.
     pub chain: ChainReader,
-    /// The indexer's commits, for subscriptions.
+    /// The indexer's commits and the actions' changes, for subscriptions.
     pub notifier: Notifier,
+    /// The write path (mutations), when the gateway's signer is configured.
+    pub outbox: Option<Arc<Outbox>>,
 }
 
 impl std::fmt::Debug for Api {
@@ -69,7 +80,7 @@ impl std::fmt::Debug for Api {
 /// The schema over `api`, with the depth and complexity limits on.
 pub fn build(api: Arc<Api>) -> ApiSchema {
     let limits = api.limits.clone();
-    Schema::build(Query::default(), EmptyMutation, Subscription::default())
+    Schema::build(Query::default(), Mutation::default(), Subscription::default())
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(64)
@@ -81,7 +92,7 @@ pub fn build(api: Arc<Api>) -> ApiSchema {
 
 /// The committed SDL's text for this schema.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), EmptyMutation, Subscription::default()).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), Subscription::default()).finish().sdl()
 }
 
 /// Data a request needs beyond the caller: its snapshot and its loaders.

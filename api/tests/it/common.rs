@@ -216,6 +216,7 @@ pub(crate) fn api(pool: PgPool, rpc: &str, limits: Limits) -> Arc<Api> {
         limits,
         chain: chain::ChainReader::new(rpc).unwrap(),
         notifier: notify::Notifier::default(),
+        outbox: None,
     })
 }
 

@@ -1,5 +1,5 @@
 //! The committed SDL (`api/schema.graphql`) is the schema: a change to one without the other fails.
-//! Regenerate with `EGP_UPDATE_SDL=1 cargo nextest run -p egp-api sdl`.
+//! Regenerate with `EGP_UPDATE_SDL=1 cargo nextest run --workspace -E 'test(sdl)'`.
 
 #[test]
 fn committed_sdl_matches_the_schema() {
@@ -11,6 +11,6 @@ fn committed_sdl_matches_the_schema() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == sdl,
-        "api/schema.graphql is stale: run `EGP_UPDATE_SDL=1 cargo nextest run -p egp-api sdl` and commit it"
+        "api/schema.graphql is stale: run `EGP_UPDATE_SDL=1 cargo nextest run --workspace -E 'test(sdl)'` and commit it"
     );
 }

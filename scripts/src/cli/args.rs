@@ -7,6 +7,7 @@ use alloy::primitives::{Address, B256};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use egp::read::RecordRef;
+use egp::wallet::WalletArgs;
 use egp_contracts::{BankCode, Code, GuaranteeType, IssuerKind, Satang};
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -57,37 +58,6 @@ pub(crate) struct Cli {
     pub(crate) wallet: WalletArgs,
     #[command(subcommand)]
     pub(crate) command: Command,
-}
-
-/// Where the signing key comes from (one of them, for commands that send transactions).
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Wallet")]
-pub(crate) struct WalletArgs {
-    /// An encrypted JSON keystore. Its password comes from --password-file, --password-env,
-    /// EGP_KEYSTORE_PASSWORD, or a prompt.
-    #[arg(long, env = "EGP_KEYSTORE", global = true)]
-    pub(crate) keystore: Option<PathBuf>,
-    /// A file whose first line is the keystore password.
-    #[arg(long, env = "EGP_PASSWORD_FILE", global = true)]
-    pub(crate) password_file: Option<PathBuf>,
-    /// The environment variable holding the keystore password.
-    #[arg(long, value_name = "VAR", global = true)]
-    pub(crate) password_env: Option<String>,
-    /// The environment variable holding a BIP-39 mnemonic.
-    #[arg(long, value_name = "VAR", global = true)]
-    pub(crate) mnemonic_env: Option<String>,
-    /// The account index within the mnemonic.
-    #[arg(long, default_value_t = 0, global = true)]
-    pub(crate) mnemonic_index: u32,
-    /// The environment variable holding a raw hex private key (development only).
-    #[arg(long, value_name = "VAR", global = true)]
-    pub(crate) private_key_env: Option<String>,
-    /// Development: sign as a party of the local consortium: `admin`, `gateway` or a bank code.
-    #[arg(long, value_name = "PARTY", global = true)]
-    pub(crate) local_account: Option<String>,
-    /// The local consortium definition (chain id, mnemonic, parties, agencies).
-    #[arg(long, env = "EGP_CONSORTIUM", global = true)]
-    pub(crate) consortium: Option<PathBuf>,
 }
 
 /// Where the HMAC pepper for 13-digit id commitments comes from.

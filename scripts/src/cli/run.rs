@@ -9,16 +9,16 @@ use egp::bank::{
     Amendment, ConfirmationPurpose, ConfirmationTerms, Expiry, GuaranteeTerms, document_hash, reference_hash,
 };
 use egp::deploy::DeployReport;
-use egp::local::{AnvilOptions, LocalConsortium};
+use egp::local::AnvilOptions;
 use egp::seed::SeedOptions;
-use egp::wallet::{PasswordSource, WalletSource};
+use egp::wallet::PasswordSource;
 use egp::{Egp, Error, Result};
-use egp_contracts::{ApplicantType, BankCode, Pepper, ThaiId, dates};
+use egp_contracts::{ApplicantType, Pepper, ThaiId, dates};
 use serde::Serialize;
 
 use super::args::{
     AdminCommand, ApplicantTypeArg, BankCommand, Cli, Command, ConfirmArgs, DocumentArgs, ExpireCommand,
-    GatewayCommand, IssueArgs, PepperArgs, ShowCommand, WalletArgs, WalletCommand,
+    GatewayCommand, IssueArgs, PepperArgs, ShowCommand, WalletCommand,
 };
 use super::output;
 
@@ -28,8 +28,8 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Chain(args) => chain(&cli, args).await,
         Command::Deploy(args) => {
-            let signer = wallet(&cli.wallet)?.ok_or(Error::NoWallet)?;
-            let consortium = if args.with_roles { Some(local_consortium(&cli.wallet)?) } else { None };
+            let signer = cli.wallet.signer()?.ok_or(Error::NoWallet)?;
+            let consortium = if args.with_roles { Some(cli.wallet.local_consortium()?) } else { None };
             let report = egp::deploy::deploy(
                 &cli.rpc_url,
                 signer,
@@ -44,13 +44,13 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         }
         Command::Seed(args) => seed(&cli, args.guarantees, args.seed).await,
         Command::Show(ShowCommand::Parties) => {
-            let parties = local_consortium(&cli.wallet)?.parties()?;
+            let parties = cli.wallet.local_consortium()?.parties()?;
             output::result(&Parties(parties.into_iter().map(|(who, address)| Party { who, address }).collect()), json);
             Ok(())
         }
         Command::Wallet(command) => wallet_command(&cli, command),
         _ => {
-            let signer = wallet(&cli.wallet)?;
+            let signer = cli.wallet.signer()?;
             let egp = Egp::connect(&cli.rpc_url, &cli.manifest, signer).await?.with_dry_run(cli.dry_run);
             chain_command(&egp, &cli.command, json).await
         }
@@ -253,59 +253,10 @@ async fn confirmation_terms(egp: &Egp, args: &ConfirmArgs) -> Result<Confirmatio
     })
 }
 
-fn local_consortium(args: &WalletArgs) -> Result<LocalConsortium> {
-    LocalConsortium::load(&args.consortium.clone().unwrap_or_else(LocalConsortium::default_path))
-}
-
-/// The signer the wallet options name, if any. At most one source may be given.
-fn wallet(args: &WalletArgs) -> Result<Option<PrivateKeySigner>> {
-    let given = [
-        args.keystore.is_some(),
-        args.mnemonic_env.is_some(),
-        args.private_key_env.is_some(),
-        args.local_account.is_some(),
-    ];
-    if given.iter().filter(|given| **given).count() > 1 {
-        return Err(Error::Usage(
-            "give one wallet: --keystore, --mnemonic-env, --private-key-env or --local-account".to_owned(),
-        ));
-    }
-    let source = if let Some(path) = &args.keystore {
-        WalletSource::Keystore { path: path.clone(), password: password_source(args) }
-    } else if let Some(env) = &args.mnemonic_env {
-        WalletSource::Mnemonic { env: env.clone(), index: args.mnemonic_index }
-    } else if let Some(env) = &args.private_key_env {
-        WalletSource::PrivateKeyEnv { env: env.clone() }
-    } else if let Some(party) = &args.local_account {
-        let consortium = local_consortium(args)?;
-        let signer = match party.as_str() {
-            "admin" => consortium.admin()?,
-            "gateway" => consortium.gateway()?,
-            code => consortium.bank(code.parse::<BankCode>()?)?,
-        };
-        return Ok(Some(signer));
-    } else {
-        return Ok(None);
-    };
-    source.load().map(Some)
-}
-
-fn password_source(args: &WalletArgs) -> PasswordSource {
-    if let Some(path) = &args.password_file {
-        PasswordSource::File(path.clone())
-    } else if let Some(env) = &args.password_env {
-        PasswordSource::Env(env.clone())
-    } else if std::env::var_os("EGP_KEYSTORE_PASSWORD").is_some() {
-        PasswordSource::Env("EGP_KEYSTORE_PASSWORD".to_owned())
-    } else {
-        PasswordSource::Prompt
-    }
-}
-
 fn wallet_command(cli: &Cli, command: &WalletCommand) -> Result<()> {
     match command {
         WalletCommand::New { dir } => {
-            let source = password_source(&cli.wallet);
+            let source = cli.wallet.password_source();
             let password = source.read("new keystore password: ")?;
             if source == PasswordSource::Prompt && source.read("again: ")? != password {
                 return Err(Error::Usage("the two passwords differ".to_owned()));
@@ -314,7 +265,7 @@ fn wallet_command(cli: &Cli, command: &WalletCommand) -> Result<()> {
             output::result(&NewWallet { address: signer.address(), keystore: path }, cli.json);
         }
         WalletCommand::Address => {
-            let signer = wallet(&cli.wallet)?.ok_or(Error::NoWallet)?;
+            let signer = cli.wallet.signer()?.ok_or(Error::NoWallet)?;
             output::result(&Shown(serde_json::json!({ "address": signer.address() })), cli.json);
         }
     }
@@ -322,7 +273,7 @@ fn wallet_command(cli: &Cli, command: &WalletCommand) -> Result<()> {
 }
 
 async fn chain(cli: &Cli, args: &super::args::ChainArgs) -> Result<()> {
-    let consortium = local_consortium(&cli.wallet)?;
+    let consortium = cli.wallet.local_consortium()?;
     let options = AnvilOptions {
         anvil: egp_contracts::tools::anvil(),
         port: args.port.unwrap_or(consortium.port),
@@ -351,7 +302,7 @@ async fn chain(cli: &Cli, args: &super::args::ChainArgs) -> Result<()> {
 }
 
 async fn seed(cli: &Cli, guarantees: usize, seed: u64) -> Result<()> {
-    let consortium = local_consortium(&cli.wallet)?;
+    let consortium = cli.wallet.local_consortium()?;
     let probe = Egp::connect(&cli.rpc_url, &cli.manifest, None::<PrivateKeySigner>).await?;
     let bar = indicatif::ProgressBar::new(guarantees as u64);
     bar.set_style(
