@@ -74,6 +74,9 @@ pub struct Settings {
     /// `/health` fails when the mirror is more than this many blocks behind the node.
     #[arg(long, env = "EGP_API_HEALTH_MAX_LAG", default_value_t = 20)]
     pub health_max_lag: u64,
+    /// The public pages.
+    #[command(flatten)]
+    pub public: crate::web::PublicSettings,
 }
 
 /// Request limits, all on by default.

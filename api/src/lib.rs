@@ -6,7 +6,9 @@
 //!
 //! Modules: [`schema`] (the GraphQL schema: one object per domain, DataLoaders, the Relay
 //! helper; no HTTP), [`http`] (axum: `/graphql`, WebSocket subscriptions, `/health`,
-//! `/metrics`, keys and limits), [`db`] (per-request snapshots and the statements), [`auth`]
+//! `/metrics`, keys and limits), [`web`] (pages for people: GraphiQL, the public verification
+//! pages with QR codes and the document check, open data), [`db`] (per-request snapshots and the
+//! statements), [`auth`]
 //! (hashed API keys and roles), [`chain`] (reads from the node), [`notify`] (the indexer's
 //! `NOTIFY`), [`metrics`], [`config`].
 
@@ -19,6 +21,7 @@ pub mod http;
 pub mod metrics;
 pub mod notify;
 pub mod schema;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -53,7 +56,8 @@ pub async fn build(settings: &Settings) -> Result<(schema::ApiSchema, http::AppS
         notifier: notify::Notifier::default(),
     });
     let schema = schema::build(api.clone());
-    let state = http::AppState::new(schema.clone(), api, keys, settings.health_max_lag);
+    let state = http::AppState::new(schema.clone(), api, keys, settings.health_max_lag)
+        .with_web(web::Web::new(&settings.public)?);
     Ok((schema, state))
 }
 
@@ -65,8 +69,14 @@ pub async fn serve(settings: Settings, cancel: CancellationToken) -> Result<()> 
     let notifications = tokio::spawn(async move { api.notifier.listen(api.pool.clone(), listener_cancel).await });
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     tracing::info!(address = %settings.listen, "egp-api listening");
-    let served =
-        axum::serve(listener, http::router(state)).with_graceful_shutdown(cancel.clone().cancelled_owned()).await;
+    let (web, stop) = (state.web.clone(), cancel.clone());
+    let shutdown = async move {
+        stop.cancelled().await;
+        web.close();
+    };
+    // The peer's address feeds the public pages' rate limit.
+    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     cancel.cancel();
     let _ = notifications.await;
     served.map_err(Error::from)
