@@ -3,6 +3,7 @@
 //! WebSocket.
 
 mod lifecycle;
+mod pages;
 mod resilience;
 mod subscriptions;
 

@@ -2,6 +2,9 @@
 //! benchmark — a local consortium chain (anvil), the contracts deployed with the `egp` library,
 //! a fresh PostgreSQL database, the indexer and the GraphQL API (as processes, so that they can
 //! be killed, or as tasks), and e-GP's side: GraphQL over HTTP and subscriptions over WebSocket.
+//! [`browser`] drives a headless Chromium for the pages people see.
+
+pub mod browser;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -41,11 +44,14 @@ pub struct StackOptions {
     pub poll_interval_ms: u64,
     /// Run the indexer and the API as processes (killable, with log files) instead of tasks.
     pub processes: bool,
+    /// Run the API from a copy of its binary alone in the stack's folder, that folder as its
+    /// working directory (it must need nothing from the checkout).
+    pub api_copied_alone: bool,
 }
 
 impl Default for StackOptions {
     fn default() -> Self {
-        Self { block_time: None, poll_interval_ms: 50, processes: true }
+        Self { block_time: None, poll_interval_ms: 50, processes: true, api_copied_alone: false }
     }
 }
 
@@ -214,7 +220,22 @@ impl Stack {
 
     fn start_api(&mut self) {
         let args = self.api_args();
-        self.api = Some(if self.options.processes {
+        self.api = Some(if self.options.processes && self.options.api_copied_alone {
+            let alone = self.dir.join("alone");
+            std::fs::create_dir_all(&alone).expect("a folder for the binary");
+            std::fs::copy(binary("egp-api"), alone.join("egp-api")).expect("a copy of egp-api");
+            let log = std::fs::File::create(self.dir.join("api.log")).expect("a log file");
+            let child = Command::new(alone.join("egp-api"))
+                .args(&args)
+                .current_dir(&alone)
+                .env("EGP_LOG", "info")
+                .env_remove("EGP_PEPPER")
+                .stdout(log.try_clone().expect("a log handle"))
+                .stderr(log)
+                .spawn()
+                .expect("the copied egp-api starts");
+            Service::Process(child)
+        } else if self.options.processes {
             Service::Process(spawn(&binary("egp-api"), &args, &self.dir.join("api.log")))
         } else {
             let cancel = CancellationToken::new();
@@ -290,6 +311,11 @@ impl Stack {
     pub async fn head(&self) -> u64 {
         use alloy::providers::Provider;
         self.admin().await.provider().get_block_number().await.expect("a block number")
+    }
+
+    /// `http://127.0.0.1:<port>`: where the API serves its pages.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.api_port)
     }
 
     /// `ws://…/graphql/ws`.

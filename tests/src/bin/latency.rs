@@ -54,8 +54,12 @@ fn report(what: &str, mut samples: Vec<Duration>) {
 async fn main() {
     let args = Args::parse();
     assert!(args.guarantees > 0, "--guarantees must be at least 1");
-    let options =
-        StackOptions { block_time: args.block_time, poll_interval_ms: args.poll_interval_ms, processes: false };
+    let options = StackOptions {
+        block_time: args.block_time,
+        poll_interval_ms: args.poll_interval_ms,
+        processes: false,
+        ..StackOptions::default()
+    };
     let stack = Stack::start(options).await;
     let today = dates::bangkok_date(stack.admin().await.chain_time().await.expect("chain time"));
 
