@@ -3,7 +3,8 @@
 // - It follows its record. The server sends the record's version as a Server-Sent Event
 //   (`version`, from the URL in #record's data-watch) when the page connects and after each change
 //   the indexer commits; when it differs from the version shown, the page fetches itself again and
-//   swaps #record in place (the document check below keeps its verdict).
+//   swaps #record in place (the document check below keeps its verdict). <html data-following>
+//   says the page is following.
 // - The document check. The visitor drops (or picks) the e-LG file; the browser computes its
 //   SHA-256 with WebCrypto and compares it with the hashes recorded on chain, which the page lists
 //   in #documents. The file never leaves the browser.
@@ -47,6 +48,7 @@
   if (start && start.getAttribute("data-watch") && window.EventSource) {
     var source = new EventSource(start.getAttribute("data-watch"));
     source.addEventListener("version", function (event) {
+      document.documentElement.setAttribute("data-following", "yes");
       wanted = event.data;
       tries = 0;
       refresh();

@@ -303,10 +303,11 @@ impl Page {
         .await;
     }
 
-    /// A PNG of the whole page, written to `path` too.
-    pub async fn screenshot(&self, path: &Path) -> Vec<u8> {
+    /// A PNG of the whole page (`whole`) or of what the screen shows, written to `path` too.
+    pub async fn screenshot(&self, path: &Path, whole: bool) -> Vec<u8> {
         use base64::Engine as _;
-        let shot = self.call("Page.captureScreenshot", json!({ "format": "png", "captureBeyondViewport": true })).await;
+        let shot =
+            self.call("Page.captureScreenshot", json!({ "format": "png", "captureBeyondViewport": whole })).await;
         let png = base64::engine::general_purpose::STANDARD
             .decode(shot["data"].as_str().expect("image data"))
             .expect("base64");
@@ -314,12 +315,13 @@ impl Page {
         png
     }
 
-    /// Drops `file` on the element `selector` names, as a person dragging it from the desktop.
+    /// Drops `file` on the element `selector` names (scrolled into view), as a person dragging it
+    /// from the desktop.
     pub async fn drop_file(&self, selector: &str, file: &Path) {
         let centre = self
             .eval(&format!(
-                "(() => {{ const r = document.querySelector({selector:?}).getBoundingClientRect(); \
-                 return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
+                "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{ block: 'center' }}); \
+                 const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
             ))
             .await;
         let (x, y) = (centre[0].as_f64().expect("x"), centre[1].as_f64().expect("y"));

@@ -75,17 +75,15 @@ pub(crate) fn version(provenance: &ProvenanceRow) -> String {
     hex::encode(&hasher.finalize()[..12])
 }
 
-/// The id in a path, or the 400 page naming it.
-fn parse(kind: Kind, text: &str) -> Result<Vec<u8>, Response> {
-    parse_id("id", text).map_err(|_| {
-        let (th, en) = kind.names();
-        render::error_page(
-            StatusCode::BAD_REQUEST,
-            &format!("รหัส{th}ไม่ถูกต้อง: ต้องเป็น 0x ตามด้วยเลขฐานสิบหก 64 หลัก"),
-            &format!("this is not a {en} id: expected 0x and 64 hex digits"),
-            Some(text),
-        )
-    })
+/// The 400 page for a malformed id, naming it.
+fn bad_id(kind: Kind, text: &str) -> Response {
+    let (th, en) = kind.names();
+    render::error_page(
+        StatusCode::BAD_REQUEST,
+        &format!("รหัส{th}ไม่ถูกต้อง: ต้องเป็น 0x ตามด้วยเลขฐานสิบหก 64 หลัก"),
+        &format!("this is not a {en} id: expected 0x and 64 hex digits"),
+        Some(text),
+    )
 }
 
 fn not_found(kind: Kind, id: &[u8]) -> Response {
@@ -132,11 +130,8 @@ async fn load(api: &Api, kind: Kind, id: &[u8]) -> Result<Option<Record>> {
     })
 }
 
-async fn page(state: AppState, kind: Kind, id: String, headers: HeaderMap) -> Response {
-    let id = match parse(kind, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
+async fn page(state: AppState, kind: Kind, text: String, headers: HeaderMap) -> Response {
+    let Ok(id) = parse_id("id", &text) else { return bad_id(kind, &text) };
     let path = kind.path(&id);
     let url = state.web.base_url(&headers).map(|base| format!("{base}{path}"));
     match load(&state.api, kind, &id).await {
@@ -173,11 +168,8 @@ async fn current_version(api: &Api, kind: Kind, id: &[u8]) -> Result<Option<Stri
     })
 }
 
-async fn qr(state: AppState, kind: Kind, id: String, headers: HeaderMap) -> Response {
-    let id = match parse(kind, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
+async fn qr(state: AppState, kind: Kind, text: String, headers: HeaderMap) -> Response {
+    let Ok(id) = parse_id("id", &text) else { return bad_id(kind, &text) };
     match current_version(&state.api, kind, &id).await {
         Ok(Some(_)) => {}
         Ok(None) => return not_found(kind, &id),
@@ -256,11 +248,8 @@ impl Watch {
     }
 }
 
-async fn watch(state: AppState, kind: Kind, id: String) -> Response {
-    let id = match parse(kind, &id) {
-        Ok(id) => id,
-        Err(page) => return page,
-    };
+async fn watch(state: AppState, kind: Kind, text: String) -> Response {
+    let Ok(id) = parse_id("id", &text) else { return bad_id(kind, &text) };
     let Ok(permit) = state.web.watchers.clone().try_acquire_owned() else {
         let mut response =
             (StatusCode::SERVICE_UNAVAILABLE, "too many pages are following records; retry later").into_response();

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::render::{both, escape, field, layout};
+use super::render::{both, escape, field, layout, sentence};
 use super::words::{self, Tone, Words};
 use crate::Result;
 use crate::db::{AgencyRow, AmendmentRow, ConfirmationRow, GuaranteeRow, IssuerRow, Marker, ProvenanceRow};
@@ -15,6 +15,7 @@ use crate::schema::types::{address, hex0x, parse_satang, parse_u64, today};
 use crate::schema::verify::check_guarantee;
 
 /// What a page shows, read in one snapshot.
+#[allow(clippy::large_enum_variant, reason = "one per page request, never held in a collection")]
 pub(crate) enum Record {
     /// A guarantee the `verify` role may see.
     Guarantee {
@@ -115,7 +116,7 @@ fn guarantee(
     heading(out, title);
     let reasons = check_guarantee(&Guarantee(row.clone()), None, None, None, None, today())?;
     let reasons: Vec<(String, String)> =
-        reasons.into_iter().map(|r| (words::reason_th(r.code).to_owned(), r.message)).collect();
+        reasons.into_iter().map(|r| (words::reason_th(r.code).to_owned(), sentence(&r.message))).collect();
     status(out, words::guarantee_status(&row.status), reasons.is_empty(), &reasons);
 
     out.push_str("<section class=\"card\">\n<dl>\n");
@@ -326,7 +327,7 @@ fn documents_card(out: &mut String, documents: &[Document]) {
         let hash = hex0x(&d.hash);
         let _ = writeln!(
             out,
-            "<li data-sha256=\"{hash}\" data-label-th=\"{}\" data-label=\"{}\">{}<br><span class=\"hash\">{hash}</span></li>",
+            "<li data-sha256=\"{hash}\" data-label-th=\"{}\" data-label=\"{}\">{}<span class=\"hash\">{hash}</span></li>",
             escape(&d.th),
             escape(&d.en),
             both(&d.th, &d.en)

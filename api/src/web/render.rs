@@ -55,6 +55,12 @@ pub(crate) fn html(status: StatusCode, page: String) -> Response {
     response
 }
 
+/// A message as a sentence for people: its first letter capital.
+pub(crate) fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
 /// An error page: what went wrong in both languages, and the value at fault (escaped).
 pub(crate) fn error_page(status: StatusCode, th: &str, en: &str, value: Option<&str>) -> Response {
     let mut body = String::from("<main>\n<section class=\"card status bad\">\n");
@@ -64,8 +70,12 @@ pub(crate) fn error_page(status: StatusCode, th: &str, en: &str, value: Option<&
         status.as_u16(),
         escape(status.canonical_reason().unwrap_or(""))
     );
-    let _ =
-        writeln!(body, "<h1 id=\"problem\">{}<span class=\"en\" lang=\"en\">{}</span></h1>", escape(th), escape(en));
+    let _ = writeln!(
+        body,
+        "<h1 id=\"problem\">{}<span class=\"en\" lang=\"en\">{}</span></h1>",
+        escape(th),
+        escape(&sentence(en))
+    );
     if let Some(value) = value {
         let shown: String = value.chars().take(100).collect();
         let _ = writeln!(body, "<p class=\"mono\" id=\"value\">{}</p>", escape(&shown));

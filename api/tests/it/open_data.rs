@@ -22,6 +22,9 @@ async fn get(router: &axum::Router, path: &str) -> (StatusCode, axum::http::Head
     (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
 }
 
+/// (month, type, bank, status) → (count, amount, outstanding).
+type Cells = BTreeMap<(String, String, String, String), (i64, u128, u128)>;
+
 fn thb(satang: u128) -> String {
     format!("{}.{:02}", satang / 100, satang % 100)
 }
@@ -59,7 +62,7 @@ async fn open_data_totals_match_the_table_small_cells_are_suppressed_and_tender_
     .fetch_all(&pool)
     .await
     .unwrap();
-    let mut table: BTreeMap<(String, String, String, String), (i64, u128, u128)> = BTreeMap::new();
+    let mut table = Cells::new();
     for (kind, bank, status, issued, amount, outstanding) in rows.iter().filter(|r| r.0 != "TEND") {
         let month = dates::to_bangkok(issued.parse().unwrap()).format("%Y-%m").to_string();
         let cell = table.entry((month, kind.clone(), format!("{bank:03}"), status.clone())).or_default();
