@@ -47,7 +47,7 @@ fn hashed_name(file: &str, bytes: &[u8]) -> String {
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let vendored = manifest.join("../.tools/web");
+    let vendored = manifest.parent().expect("api/ sits in the workspace").join(".tools/web");
     let own = manifest.join("assets");
     println!("cargo:rerun-if-changed={}", vendored.display());
     println!("cargo:rerun-if-changed={}", own.display());

@@ -9,6 +9,7 @@ use egp::bank::{Amendment, reference_hash};
 use egp_api::Limits;
 use egp_api::web::{PublicSettings, Web};
 use egp_contracts::{GuaranteeType, Satang, verification};
+use futures_util::StreamExt;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tower::ServiceExt;
 
@@ -86,6 +87,8 @@ async fn verification_pages_show_what_a_visitor_may_see_and_nothing_more(
     .fetch_one(&pool)
     .await
     .unwrap();
+    let one_watcher = PublicSettings { public_max_watchers: 1, ..PublicSettings::default() };
+    let watched = router_with_web(pool.clone(), &world.url, Limits::default(), Web::new(&one_watcher).unwrap());
     let router = router_with_web(pool, &world.url, Limits::default(), web("https://verify.egp.example/", 1000));
 
     // A guarantee: the facts, in both languages, with where they come from.
@@ -157,6 +160,20 @@ async fn verification_pages_show_what_a_visitor_may_see_and_nothing_more(
         assert!(page.body.contains(&format!("id=\"value\">{value}<")), "{}", page.body);
         assert!(!page.body.contains("<b>"));
     }
+
+    // The page follows its record: the event stream's first event is the version the page shows;
+    // a stream holds one of the watcher places (none left: 503), an unknown record is a 404.
+    let version = html.split("data-version=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let request = Request::get(format!("/v/{perf_id}/watch")).body(Body::empty()).unwrap();
+    let stream = watched.clone().oneshot(request).await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let mut body = stream.into_body().into_data_stream();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), body.next()).await.unwrap().unwrap().unwrap();
+    assert_eq!(String::from_utf8_lossy(&first), format!("event: version\ndata: {version}\n\n"));
+    assert_eq!(get(&watched, &format!("/v/{perf_id}/watch")).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    drop(body);
+    assert_eq!(get(&router, &format!("/v/0x{}/watch", "ab".repeat(32))).await.status, StatusCode::NOT_FOUND);
 
     // The QR code encodes the configured public URL of the page.
     let qr = get(&router, &format!("/v/{perf_id}/qr.svg")).await;
