@@ -77,6 +77,9 @@ pub struct Settings {
     /// The e-GP gateway's signer and the outbox's limits (mutations).
     #[command(flatten)]
     pub gateway: crate::outbox::GatewaySettings,
+    /// The public pages.
+    #[command(flatten)]
+    pub public: crate::web::PublicSettings,
 }
 
 /// Request limits, all on by default.

@@ -1,6 +1,7 @@
-//! HTTP wiring: `POST /graphql`, GraphiQL on `GET /graphql`, subscriptions over WebSocket
-//! (graphql-transport-ws) on `GET /graphql/ws`, `/health`, `/metrics`. Authentication, body
-//! size, time limit and concurrency are enforced here; the schema knows nothing of HTTP.
+//! HTTP wiring: `POST /graphql`, subscriptions over WebSocket (graphql-transport-ws) on
+//! `GET /graphql/ws`, `/health`, `/metrics`, and the public pages of [`crate::web`] (GraphiQL on
+//! `GET /graphql`). Authentication, body size, time limit and concurrency are enforced here; the
+//! schema knows nothing of HTTP.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,8 +14,8 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
@@ -39,13 +40,22 @@ pub struct AppState {
     pub slots: Arc<Semaphore>,
     /// `/health` fails above this lag.
     pub health_max_lag: u64,
+    /// The public pages' state.
+    pub web: Arc<crate::web::Web>,
 }
 
 impl AppState {
     /// The state over a schema and its resources.
     pub fn new(schema: ApiSchema, api: Arc<Api>, keys: ApiKeys, health_max_lag: u64) -> Self {
         let slots = Arc::new(Semaphore::new(api.limits.max_concurrent));
-        Self { schema, api, keys: Arc::new(keys), metrics: Arc::new(Metrics::default()), slots, health_max_lag }
+        let web = Arc::new(crate::web::Web::default());
+        Self { schema, api, keys: Arc::new(keys), metrics: Arc::new(Metrics::default()), slots, health_max_lag, web }
+    }
+
+    /// The same state with the public pages' settings.
+    pub fn with_web(mut self, web: crate::web::Web) -> Self {
+        self.web = Arc::new(web);
+        self
     }
 
     fn limits(&self) -> &Limits {
@@ -56,13 +66,15 @@ impl AppState {
 /// The router.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits().max_body_bytes;
-    Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+    let pages = crate::web::router(&state);
+    let api = Router::new()
+        .route("/graphql", post(graphql))
         .route("/graphql/ws", get(websocket))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(body_limit))
-        .with_state(state)
+        .with_state(state.clone());
+    crate::web::with_security_headers(api.merge(pages), &state)
 }
 
 /// A JSON error body in the GraphQL shape, with its code.
@@ -131,9 +143,13 @@ async fn websocket(
     upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
         GraphQLWebSocket::new(stream, schema, protocol)
             .on_connection_init(move |payload| async move {
-                let from_payload = payload
-                    .get("apiKey")
-                    .or_else(|| payload.get("authorization"))
+                // GraphiQL sends its Headers tab here, so names are matched case-insensitively.
+                let field = |name: &str| {
+                    payload.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+                };
+                let from_payload = field("apiKey")
+                    .or_else(|| field("authorization"))
+                    .or_else(|| field("x-api-key"))
                     .and_then(|v| v.as_str())
                     .map(|v| v.trim_start_matches("Bearer ").to_owned())
                     .and_then(|key| keys.authenticate(&key).ok());
@@ -180,32 +196,3 @@ async fn health(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
 }
-
-async fn graphiql() -> Html<&'static str> {
-    Html(GRAPHIQL)
-}
-
-/// GraphiQL from its CDN, pointed at this server (put the API key in the Headers tab).
-const GRAPHIQL: &str = r#"<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>egp-chain GraphQL API</title>
-  <link rel="stylesheet" href="https://unpkg.com/graphiql@3/graphiql.min.css">
-</head>
-<body style="margin:0">
-  <div id="graphiql" style="height:100vh"></div>
-  <script crossorigin src="https://unpkg.com/react@18/umd/react.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/react-dom@18/umd/react-dom.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/graphiql@3/graphiql.min.js"></script>
-  <script>
-    const url = new URL("/graphql", location.href).href;
-    const subscriptionUrl = url.replace(/^http/, "ws") + "/ws";
-    const fetcher = GraphiQL.createFetcher({ url, subscriptionUrl });
-    ReactDOM.createRoot(document.getElementById("graphiql")).render(
-      React.createElement(GraphiQL, { fetcher, defaultHeaders: '{"Authorization": "Bearer <your API key>"}' })
-    );
-  </script>
-</body>
-</html>
-"#;

@@ -9,10 +9,11 @@
 //!
 //! Modules: [`schema`] (the GraphQL schema: one object per domain, DataLoaders, the Relay
 //! helper; no HTTP), [`http`] (axum: `/graphql`, WebSocket subscriptions, `/health`,
-//! `/metrics`, keys and limits), [`db`] (per-request snapshots and the statements), [`auth`]
-//! (hashed API keys and roles), [`chain`] (reads from the node), [`notify`] (the indexer's and
-//! the outbox's `NOTIFY`), [`outbox`] (the actions: idempotency, simulation, the sender),
-//! [`metrics`], [`config`].
+//! `/metrics`, keys and limits), [`web`] (pages for people: GraphiQL, the public verification
+//! pages with QR codes and the document check, open data), [`db`] (per-request snapshots and the
+//! statements), [`auth`] (hashed API keys and roles), [`chain`] (reads from the node), [`notify`]
+//! (the indexer's and the outbox's `NOTIFY`), [`outbox`] (the actions: idempotency, simulation,
+//! the sender), [`metrics`], [`config`].
 
 pub mod auth;
 pub mod chain;
@@ -24,6 +25,7 @@ pub mod metrics;
 pub mod notify;
 pub mod outbox;
 pub mod schema;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -83,7 +85,8 @@ pub async fn build_with_signer(
         outbox,
     });
     let schema = schema::build(api.clone());
-    let state = http::AppState::new(schema.clone(), api, keys, settings.health_max_lag);
+    let state = http::AppState::new(schema.clone(), api, keys, settings.health_max_lag)
+        .with_web(web::Web::new(&settings.public)?);
     Ok((schema, state))
 }
 
@@ -109,8 +112,14 @@ pub async fn serve_with_signer(
     let notifications = tokio::spawn(async move { api.notifier.listen(api.pool.clone(), listener_cancel).await });
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     tracing::info!(address = %settings.listen, "egp-api listening");
-    let served =
-        axum::serve(listener, http::router(state)).with_graceful_shutdown(cancel.clone().cancelled_owned()).await;
+    let (web, stop) = (state.web.clone(), cancel.clone());
+    let shutdown = async move {
+        stop.cancelled().await;
+        web.close();
+    };
+    // The peer's address feeds the public pages' rate limit.
+    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     cancel.cancel();
     let _ = notifications.await;
     if let Some(sender) = sender {

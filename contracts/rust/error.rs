@@ -125,6 +125,22 @@ pub enum Error {
     /// A contract call reverted with one of our contracts' errors.
     #[error("{0}")]
     Reverted(Box<ContractRevert>),
+    /// A public base URL for the verification pages is unusable.
+    #[error("public URL {value:?} is not usable: {reason}")]
+    InvalidPublicUrl {
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A text does not fit in a QR code.
+    #[error("cannot make a QR code of {length} bytes: {reason}")]
+    QrCode {
+        /// The text's length.
+        length: usize,
+        /// What the encoder said.
+        reason: String,
+    },
 }
 
 impl From<ContractRevert> for Error {

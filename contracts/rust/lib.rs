@@ -7,6 +7,7 @@
 //! - [`revert`]: turns revert data into sentences a bank operator can act on.
 //! - [`types`] and [`thai_id`]: the domain types the indexer, the API and the command line share.
 //! - [`tools`]: where the bootstrapped anvil and solc live.
+//! - [`verification`]: the public verification page of a record: its URL and its QR code.
 
 pub mod bindings;
 pub mod compile;
@@ -17,6 +18,7 @@ pub mod revert;
 pub mod thai_id;
 pub mod tools;
 pub mod types;
+pub mod verification;
 
 pub use deployment::Deployment;
 pub use error::Error;

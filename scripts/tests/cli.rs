@@ -44,6 +44,7 @@ impl Stack {
             .env("EGP_PEPPER", "0x000102030405060708090a0b0c0d0e0f")
             .env("EGP_APPLICANT_ID", "0105564012347")
             .env_remove("EGP_MANIFEST")
+            .env_remove("EGP_PUBLIC_URL")
             .env_remove("EGP_KEYSTORE")
             .output()
             .unwrap()
@@ -144,6 +145,20 @@ async fn the_readme_walkthrough_runs_and_prints_each_transaction() {
     assert_eq!(shown["amount"], 150_000_000);
     assert_eq!(shown["outstanding"], 120_000_000);
     assert_eq!(shown["totalPaid"], 30_000_000);
+
+    // The bank prints the QR code of the guarantee's public page on the e-LG.
+    let id = egp_contracts::types::record_id("002".parse().unwrap(), "LG-2569-000001");
+    let qr = ["show", "guarantee", "002/LG-2569-000001", "--qr", "lg-qr.svg"];
+    let output = stack.egp(&with(&qr, &["--public-url", "https://verify.egp.example/"]));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let url = format!("https://verify.egp.example/v/{id}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("QR code of {url} written to lg-qr.svg")));
+    let svg = std::fs::read_to_string(stack.dir.join("lg-qr.svg")).unwrap();
+    assert_eq!(svg, egp_contracts::verification::qr_svg(&url).unwrap());
+    let without = stack.egp(&["show", "guarantee", "002/LG-2569-000001", "--qr", "other.svg"]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&without.stderr).contains("--public-url or EGP_PUBLIC_URL"));
+    assert!(!stack.dir.join("other.svg").exists());
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 mod actions;
 mod lifecycle;
+mod pages;
 mod resilience;
 mod subscriptions;
 

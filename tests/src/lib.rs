@@ -3,8 +3,10 @@
 //! a fresh PostgreSQL database, the indexer and the GraphQL API (as processes, so that they can
 //! be killed, or as tasks), and e-GP's side: GraphQL over HTTP and subscriptions over WebSocket.
 //! The API can sign e-GP's actions with the local gateway's key, and can reach the chain through
-//! a [`gate::RpcGate`] that a test closes to take the node away.
+//! a [`gate::RpcGate`] that a test closes to take the node away. [`browser`] drives a headless
+//! Chromium for the pages people see.
 
+pub mod browser;
 pub mod gate;
 
 use std::net::TcpListener;
@@ -51,6 +53,9 @@ pub struct StackOptions {
     pub rpc_gate: bool,
     /// More arguments for the API.
     pub api_args: Vec<String>,
+    /// Run the API from a copy of its binary alone in the stack's folder, that folder as its
+    /// working directory (it must need nothing from the checkout).
+    pub api_copied_alone: bool,
 }
 
 impl Default for StackOptions {
@@ -62,6 +67,7 @@ impl Default for StackOptions {
             gateway: false,
             rpc_gate: false,
             api_args: Vec::new(),
+            api_copied_alone: false,
         }
     }
 }
@@ -236,7 +242,7 @@ impl Stack {
         let args = self.indexer_args();
         self.indexer = Some(if self.options.processes {
             let log = self.dir.join(format!("indexer-{}.log", self.indexer_starts));
-            Service::Process(spawn(&binary("egp-indexer"), &args, &[], &log))
+            Service::Process(spawn(&binary("egp-indexer"), &args, &[], &log, None))
         } else {
             let cancel = CancellationToken::new();
             let settings = egp_indexer::Settings::from_args(args);
@@ -253,7 +259,14 @@ impl Stack {
         self.api = Some(if self.options.processes {
             let log = self.dir.join(format!("api-{}.log", self.api_starts));
             let env = [(GATEWAY_MNEMONIC_ENV, self.consortium.mnemonic.as_str())];
-            Service::Process(spawn(&binary("egp-api"), &args, &env, &log))
+            if self.options.api_copied_alone {
+                let alone = self.dir.join("alone");
+                std::fs::create_dir_all(&alone).expect("a folder for the binary");
+                std::fs::copy(binary("egp-api"), alone.join("egp-api")).expect("a copy of egp-api");
+                Service::Process(spawn(&alone.join("egp-api"), &args, &env, &log, Some(&alone)))
+            } else {
+                Service::Process(spawn(&binary("egp-api"), &args, &env, &log, None))
+            }
         } else {
             let cancel = CancellationToken::new();
             let settings = egp_api::Settings::from_args(args);
@@ -358,6 +371,11 @@ impl Stack {
         self.admin().await.provider().get_block_number().await.expect("a block number")
     }
 
+    /// `http://127.0.0.1:<port>`: where the API serves its pages.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.api_port)
+    }
+
     /// `ws://…/graphql/ws`.
     pub fn ws_url(&self) -> String {
         format!("ws://127.0.0.1:{}/graphql/ws", self.api_port)
@@ -431,9 +449,14 @@ pub fn binary(name: &str) -> PathBuf {
     })
 }
 
-fn spawn(binary: &Path, args: &[String], env: &[(&str, &str)], log: &Path) -> Child {
+/// Starts `binary` with its output in `log`, in `cwd` when given (else the test's directory).
+fn spawn(binary: &Path, args: &[String], env: &[(&str, &str)], log: &Path, cwd: Option<&Path>) -> Child {
     let log = std::fs::File::create(log).expect("a log file");
-    Command::new(binary)
+    let mut command = Command::new(binary);
+    if let Some(cwd) = cwd {
+        command.current_dir(cwd);
+    }
+    command
         .args(args)
         .envs(env.iter().copied())
         .env("RUST_LOG", "info")

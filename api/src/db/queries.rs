@@ -267,6 +267,22 @@ pub async fn guarantee_totals(session: &Session, filter: &GuaranteeFilter) -> Re
     Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
 }
 
+/// Counts and sums of `filter`'s guarantees by month of issue (Bangkok), type, bank and
+/// status, with the bank's name; in that order.
+pub async fn guarantee_cells(session: &Session, filter: &GuaranteeFilter) -> Result<Vec<GuaranteeCellRow>> {
+    let chain = session.chain_id().await?;
+    // Issue dates are Unix seconds; Bangkok is UTC+7 all year.
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT to_char(to_timestamp((g.issue_date + 25200)::double precision) AT TIME ZONE 'UTC', 'YYYY-MM') AS month, \
+         g.guarantee_type, g.bank_code, coalesce(min(i.name), '') AS bank_name, g.status, count(*) AS count, \
+         sum(g.amount)::text AS amount, sum(g.outstanding)::text AS outstanding \
+         FROM guarantees g LEFT JOIN issuers i ON i.chain_id = g.chain_id AND i.bank_code = g.bank_code",
+    );
+    push_guarantee_filter(&mut qb, chain, filter);
+    qb.push(" GROUP BY 1, g.guarantee_type, g.bank_code, g.status ORDER BY 1, g.guarantee_type, g.bank_code, g.status");
+    Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
+}
+
 /// Which credit confirmations a query covers.
 #[derive(Debug, Clone, Default)]
 pub struct ConfirmationFilter {

@@ -259,3 +259,25 @@ pub struct AgencyRow {
 /// The columns of [`AgencyRow`].
 pub const AGENCY_COLUMNS: &str = "code, name, chain_id, contract_address, block_number, block_hash, block_timestamp, \
      transaction_hash, transaction_index, log_index, is_final";
+
+/// One cell of the guarantee statistics: guarantees issued in a month (Bangkok), of a type, by a
+/// bank, in a status.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GuaranteeCellRow {
+    /// `YYYY-MM` of the issue date.
+    pub month: String,
+    /// `PERF`, ….
+    pub guarantee_type: String,
+    /// Issuing bank.
+    pub bank_code: i32,
+    /// The bank's name (empty when the issuer is not indexed).
+    pub bank_name: String,
+    /// Status.
+    pub status: String,
+    /// How many.
+    pub count: i64,
+    /// Sum of the amounts, satang.
+    pub amount: String,
+    /// Sum of the outstanding amounts, satang.
+    pub outstanding: String,
+}

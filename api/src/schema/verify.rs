@@ -219,7 +219,9 @@ fn status_reason(status: &str) -> Option<Reason> {
     })
 }
 
-fn check_guarantee(
+/// Every reason `g` does not satisfy the requirement on `date` (empty: it does). The public
+/// verification page asks with no requirement beyond being in force.
+pub(crate) fn check_guarantee(
     g: &Guarantee,
     agency: Option<&str>,
     project: Option<&str>,

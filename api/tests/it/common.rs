@@ -227,13 +227,18 @@ pub(crate) fn schema(pool: PgPool, rpc: &str) -> ApiSchema {
 
 /// The router over `pool`, with the four test keys.
 pub(crate) fn router(pool: PgPool, rpc: &str, limits: Limits) -> axum::Router {
+    router_with_web(pool, rpc, limits, egp_api::web::Web::default())
+}
+
+/// The router over `pool` with the public pages' state `web`.
+pub(crate) fn router_with_web(pool: PgPool, rpc: &str, limits: Limits, web: egp_api::web::Web) -> axum::Router {
     let api = api(pool, rpc, limits);
     let mut keys = ApiKeys::default();
     keys.insert(EGP_KEY, Principal::new(Role::Egp, "egp"));
     keys.insert(BBL_KEY, Principal::new(Role::Bank(bank(BBL)), "bbl"));
     keys.insert(KBANK_KEY, Principal::new(Role::Bank(bank(KBANK)), "kbank"));
     keys.insert(VERIFY_KEY, Principal::new(Role::Verify, "verifier"));
-    http::router(http::AppState::new(schema::build(api.clone()), api, keys, 20))
+    http::router(http::AppState::new(schema::build(api.clone()), api, keys, 20).with_web(web))
 }
 
 pub(crate) fn egp() -> Principal {

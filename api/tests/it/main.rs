@@ -7,6 +7,8 @@ mod common;
 mod confirmations;
 mod guarantees;
 mod http;
+mod open_data;
+mod pages;
 mod sdl;
 mod subscriptions;
 mod verify;

@@ -532,12 +532,16 @@ pub(crate) enum ShowCommand {
         /// The guarantee.
         #[arg(value_parser = parse_record)]
         guarantee: RecordRef,
+        #[command(flatten)]
+        qr: QrArgs,
     },
     /// A credit confirmation as the registry holds it now.
     Confirmation {
         /// The confirmation.
         #[arg(value_parser = parse_record)]
         confirmation: RecordRef,
+        #[command(flatten)]
+        qr: QrArgs,
     },
     /// An issuer as the consortium holds it.
     Issuer {
@@ -547,6 +551,17 @@ pub(crate) enum ShowCommand {
     },
     /// The local consortium's parties: who is which bank, with their addresses.
     Parties,
+}
+
+/// The QR code of a record's public verification page, for the bank to print on the document.
+#[derive(Debug, Args)]
+pub(crate) struct QrArgs {
+    /// Also write the QR code (SVG) of the record's public verification page to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) qr: Option<PathBuf>,
+    /// The public pages' base URL the QR code points to (egp-api's --public-url).
+    #[arg(long, env = "EGP_PUBLIC_URL", value_name = "URL")]
+    pub(crate) public_url: Option<String>,
 }
 
 /// Wallet helpers.

@@ -13,12 +13,12 @@ use egp::local::AnvilOptions;
 use egp::seed::SeedOptions;
 use egp::wallet::PasswordSource;
 use egp::{Egp, Error, Result};
-use egp_contracts::{ApplicantType, Pepper, ThaiId, dates};
+use egp_contracts::{ApplicantType, Pepper, ThaiId, dates, verification};
 use serde::Serialize;
 
 use super::args::{
     AdminCommand, ApplicantTypeArg, BankCommand, Cli, Command, ConfirmArgs, DocumentArgs, ExpireCommand,
-    GatewayCommand, IssueArgs, PepperArgs, ShowCommand, WalletCommand,
+    GatewayCommand, IssueArgs, PepperArgs, QrArgs, ShowCommand, WalletCommand,
 };
 use super::output;
 
@@ -66,12 +66,16 @@ async fn chain_command(egp: &Egp, command: &Command, json: bool) -> Result<()> {
         Command::Expire(ExpireCommand::Confirmation { confirmation }) => {
             egp.expire_confirmation(confirmation.id()).await?
         }
-        Command::Show(ShowCommand::Guarantee { guarantee }) => {
-            output::result(&egp.guarantee(guarantee.id()).await?, json);
+        Command::Show(ShowCommand::Guarantee { guarantee, qr }) => {
+            let shown = egp.guarantee(guarantee.id()).await?;
+            write_qr(qr, &verification::guarantee_path(guarantee.id()))?;
+            output::result(&shown, json);
             return Ok(());
         }
-        Command::Show(ShowCommand::Confirmation { confirmation }) => {
-            output::result(&egp.confirmation(confirmation.id()).await?, json);
+        Command::Show(ShowCommand::Confirmation { confirmation, qr }) => {
+            let shown = egp.confirmation(confirmation.id()).await?;
+            write_qr(qr, &verification::confirmation_path(confirmation.id()))?;
+            output::result(&shown, json);
             return Ok(());
         }
         Command::Show(ShowCommand::Issuer { bank }) => {
@@ -82,6 +86,20 @@ async fn chain_command(egp: &Egp, command: &Command, json: bool) -> Result<()> {
         other => unreachable!("handled before connecting: {other:?}"),
     };
     output::result(&outcome, json);
+    Ok(())
+}
+
+/// Writes the QR code of the page at `path` under the public base URL, when `--qr` asks for it.
+fn write_qr(args: &QrArgs, path: &str) -> Result<()> {
+    let Some(file) = &args.qr else { return Ok(()) };
+    let base = args
+        .public_url
+        .as_deref()
+        .ok_or_else(|| Error::Usage("--qr needs the public pages' base URL: --public-url or EGP_PUBLIC_URL".into()))?;
+    let url = format!("{}{path}", verification::public_base(base)?);
+    let svg = verification::qr_svg(&url)?;
+    std::fs::write(file, svg).map_err(|source| Error::Io { path: file.clone(), source })?;
+    output::note(format!("QR code of {url} written to {}", file.display()));
     Ok(())
 }
 
