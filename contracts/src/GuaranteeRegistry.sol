@@ -11,9 +11,9 @@ import {IGuaranteeRegistry} from "./interfaces/IGuaranteeRegistry.sol";
 contract GuaranteeRegistry is IGuaranteeRegistry {
     /// @notice Contract security is returned within 15 days of the end of obligations (clause 170).
     uint64 public constant RETURN_PERIOD = 15 days;
-    /// @notice The latest date the registry takes: 9999-12-31T23:59:59Z. Every stored date is at
+    /// @notice The latest date the registry takes: 9999-12-31T23:59:59+07:00. Every stored date is at
     /// most this, so no date arithmetic can overflow.
-    uint64 public constant LATEST_DATE = 253_402_300_799;
+    uint64 public constant LATEST_DATE = 253_402_275_599;
 
     /// @notice Who may act.
     IConsortium public immutable consortium;

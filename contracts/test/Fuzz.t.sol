@@ -10,7 +10,7 @@ import {ICreditConfirmationRegistry} from "../src/interfaces/ICreditConfirmation
 abstract contract FuzzBase is Fixture {
     uint64 internal constant EXPIRY = START + 365 * DAY; // guaranteeRequest()'s fixed expiry
     /// The registry's LATEST_DATE: dates up to the year 9999, far below where uint64 seconds overflow.
-    uint64 internal constant LAST_DATE = 253_402_300_799;
+    uint64 internal constant LAST_DATE = 253_402_275_599;
     /// The largest amount the registry stores (96 bits).
     uint128 internal constant MAX_AMOUNT = type(uint96).max;
 

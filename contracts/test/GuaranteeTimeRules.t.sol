@@ -9,7 +9,7 @@ import {IGuaranteeRegistry} from "../src/interfaces/IGuaranteeRegistry.sol";
 /// date; nothing is accepted after the fixed expiry; an amendment lapses rather than overwrite a
 /// later change of terms, and when the guarantee ends; no date arithmetic can overflow.
 contract GuaranteeTimeRulesTest is GuaranteeBase {
-    uint64 internal constant LATEST = 253_402_300_799; // 9999-12-31T23:59:59Z
+    uint64 internal constant LATEST = 253_402_275_599; // 9999-12-31T23:59:59+07:00
     uint64 internal constant MAX = type(uint64).max;
 
     function expiryPassed(bytes32 id, IGuaranteeRegistry.Action action, uint64 expiry, uint64 at)

@@ -295,7 +295,7 @@ interface IGuaranteeRegistry {
     error ExpiryPassed(bytes32 id, Action action, uint64 expiryDate, uint64 timestamp);
     /// @notice `action` needs guarantee `id` in force, which it is only from `effectiveDate`.
     error NotYetEffective(bytes32 id, Action action, uint64 effectiveDate, uint64 timestamp);
-    /// @notice A date must be at most `latest` (9999-12-31T23:59:59Z).
+    /// @notice A date must be at most `latest` (9999-12-31T23:59:59+07:00).
     error DateOutOfRange(uint64 date, uint64 latest);
     /// @notice The obligations cannot have ended after the time of the release.
     error ObligationsEndInFuture(bytes32 id, uint64 obligationsEndedAt, uint64 timestamp);
