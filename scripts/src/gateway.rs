@@ -1,12 +1,17 @@
 //! What e-GP does for an agency, through its gateway address and naming the agency: accept or
 //! reject a guarantee or an amendment, reduce or release, claim (pay, or extend or pay),
 //! withdraw a claim, supersede with a replacement.
+//!
+//! The answers to an amendment ([`Egp::accept_amendment`], [`Egp::reject_amendment`]) name the
+//! amendment they answer, as the contract requires: give the sequence number e-GP showed the agency
+//! (`Some(n)`), or `None` to have it read here. Either way nothing is sent when no amendment is
+//! pending or when amendment `n` is no longer the pending one.
 
 use alloy::primitives::B256;
 use chrono::NaiveDate;
 use egp_contracts::{Code, Satang, dates};
 
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Subject};
 use crate::{Egp, Result};
 
 impl Egp {
@@ -24,18 +29,30 @@ impl Egp {
         self.guarantee_outcome("reject", id, sent).await
     }
 
-    /// Accepts the pending amendment.
-    pub async fn accept_amendment(&self, id: B256, agency: &Code) -> Result<Outcome> {
+    /// Accepts the pending amendment of guarantee `id` for `agency`. `amendment` is the sequence
+    /// number of the amendment the agency agreed to, as read; `None` accepts the one pending now.
+    /// Nothing is sent when none is pending, or when `amendment` is no longer the pending one
+    /// ([`crate::Error::NothingToAnswer`], [`crate::Error::MovedOn`]).
+    pub async fn accept_amendment(&self, id: B256, agency: &Code, amendment: Option<u16>) -> Result<Outcome> {
+        let sequence = self.amendment_to_answer(id, amendment, "accept").await?;
         let registry = self.guarantees();
-        let sent = self.transact(registry.acceptAmendment(id, agency.to_b256())).await?;
-        self.guarantee_outcome("accept amendment", id, sent).await
+        let sent = self.transact(registry.acceptAmendment(id, agency.to_b256(), sequence)).await?;
+        self.answer_outcome("accept", id, Subject::Amendment { id, sequence }, sent).await
     }
 
-    /// Rejects the pending amendment, with a reason code.
-    pub async fn reject_amendment(&self, id: B256, agency: &Code, reason: &Code) -> Result<Outcome> {
+    /// Rejects the pending amendment of guarantee `id` for `agency`, with a reason code.
+    /// `amendment` as for [`Egp::accept_amendment`].
+    pub async fn reject_amendment(
+        &self,
+        id: B256,
+        agency: &Code,
+        amendment: Option<u16>,
+        reason: &Code,
+    ) -> Result<Outcome> {
+        let sequence = self.amendment_to_answer(id, amendment, "reject").await?;
         let registry = self.guarantees();
-        let sent = self.transact(registry.rejectAmendment(id, agency.to_b256(), reason.to_b256())).await?;
-        self.guarantee_outcome("reject amendment", id, sent).await
+        let sent = self.transact(registry.rejectAmendment(id, agency.to_b256(), sequence, reason.to_b256())).await?;
+        self.answer_outcome("reject", id, Subject::Amendment { id, sequence }, sent).await
     }
 
     /// Releases `by` of the outstanding amount (a partial release).
