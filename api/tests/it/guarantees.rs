@@ -56,9 +56,9 @@ async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, 
         terms_hash: reference_hash("amendment 1"),
     };
     bbl.propose_amendment(a, &amendment).await.unwrap();
-    gateway.accept_amendment(a, &agency).await.unwrap();
+    gateway.accept_amendment(a, &agency, None).await.unwrap();
     gateway.claim(a, &agency, Satang(30_000_000), reference_hash("demand")).await.unwrap();
-    let paid = bbl.pay(a, Satang(30_000_000), reference_hash("GFMIS-1")).await.unwrap();
+    let paid = bbl.pay(a, None, Satang(30_000_000), reference_hash("GFMIS-1")).await.unwrap();
     // LG-B: pending, another applicant, 500,000.
     let mut b = terms("LG-B", today);
     b.applicant = PERSON.parse().unwrap();
