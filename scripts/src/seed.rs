@@ -71,7 +71,8 @@ enum Story {
     Suspended,
 }
 
-/// Every story, in the order a seed tells them first.
+/// How many stories there are: seeding this many guarantees tells each once, so every status
+/// appears whatever the seed.
 pub const STORY_COUNT: usize = STORIES.len();
 
 const STORIES: [Story; 21] = [
@@ -152,18 +153,23 @@ pub async fn seed(
             Some(story) => *story,
             None => STORIES[rng.gen_range(0..STORIES.len())],
         };
-        let id = guarantee_story(&parties, &pepper, &mut rng, today, options.seed, index, story, &mut report).await?;
+        // An expired story ends at the end of the chain's day, which may no longer be `today`.
+        let day = match story {
+            Story::Expired => dates::bangkok_date(parties.admin.chain_time().await?),
+            _ => today,
+        };
+        let id = guarantee_story(&parties, &pepper, &mut rng, day, options.seed, index, story, &mut report).await?;
         if story == Story::Expired {
-            expiring.push(id);
+            expiring.push((id, dates::end_of_day(day)));
         }
         if index % 4 == 3 {
             confirmation_story(&parties, &pepper, &mut rng, today, options.seed, index, &mut report).await?;
         }
         progress(index + 1, total);
     }
-    if !expiring.is_empty() {
-        report.empty_blocks += advance_clock_past(url, &parties.admin, dates::end_of_day(today)).await?;
-        for id in expiring {
+    if let Some(last) = expiring.iter().map(|(_, expiry)| *expiry).max() {
+        report.empty_blocks += advance_clock_past(url, &parties.admin, last).await?;
+        for (id, _) in expiring {
             parties.admin.expire_guarantee(id).await?;
             report.transactions += 1;
         }
@@ -222,13 +228,8 @@ async fn guarantee_story(
     let expiry = match story {
         // Expired: a short fixed term that ends today (the seed expires it once the day is over).
         Story::Expired => Expiry::Fixed(today),
-        // Extend-or-pay and lapsed amendments need a fixed expiry; an open one would end those
-        // stories early.
-        _ if !matches!(story, Story::ExtendOrPay | Story::Extended | Story::AmendmentLapsed)
-            && rng.gen_ratio(1, 10) =>
-        {
-            Expiry::Open
-        }
+        // Extend-or-pay needs a fixed expiry; an open one would leave the story merely Active.
+        _ if !matches!(story, Story::ExtendOrPay | Story::Extended) && rng.gen_ratio(1, 10) => Expiry::Open,
         _ => Expiry::Fixed(issue_date.checked_add_days(Days::new(rng.gen_range(180..1100))).unwrap_or(issue_date)),
     };
     let effective_date = match story {
