@@ -390,7 +390,7 @@ contract GuaranteeHandler {
         try registry.accept(ids[slot], agencyOf(slot)) {
             successes["accept"] += 1;
             if (expired) _timeRuleBroken("accepted after the fixed expiry");
-            if (bankOf(slot) == BANK_B && issuerBSuspended) _timeRuleBroken("accepted from a suspended issuer");
+            if (bankOf(slot) == BANK_B && issuerBSuspended) _wrongActorSucceeded("accept from a suspended issuer");
         } catch {}
         _check(before, 0);
     }
