@@ -26,7 +26,7 @@ pub use revert::ContractRevert;
 pub use thai_id::{Pepper, ThaiId};
 pub use types::{
     ApplicantType, BankCode, Code, ConfirmationStatus, ExpiryType, GuaranteeAction, GuaranteeStatus, GuaranteeType,
-    IssuerKind, IssuerStatus, Purpose, Satang,
+    IssuerKind, IssuerStatus, Purpose, Role, Satang,
 };
 
 /// The crate's result type.

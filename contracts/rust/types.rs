@@ -275,6 +275,29 @@ solidity_enum! {
     }
 }
 
+solidity_enum! {
+    /// The duties no address may combine in the consortium (separation of duties).
+    Role = "IConsortium.Role" {
+        /// The CGD admin.
+        Admin,
+        /// An e-GP gateway.
+        Gateway,
+        /// An issuer's signer.
+        Signer,
+    }
+}
+
+impl Role {
+    /// The duty in plain words.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::Admin => "the consortium admin",
+            Self::Gateway => "an e-GP gateway",
+            Self::Signer => "a bank signer",
+        }
+    }
+}
+
 /// A 3-digit Bank of Thailand bank code (`002` Bangkok Bank). On chain a `uint16`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -6,8 +6,12 @@ import {IConsortium} from "./interfaces/IConsortium.sol";
 
 /// @title Consortium
 /// @notice Who may act in egp-chain: issuers and their signer addresses, agencies, e-GP gateways.
-/// The CGD admin (`DEFAULT_ADMIN_ROLE`) manages all of it and nothing else.
+/// The CGD admin (`DEFAULT_ADMIN_ROLE`) manages all of it and nothing else. No address holds two
+/// of admin, gateway and signer.
 contract Consortium is AccessControl, IConsortium {
+    /// @notice The longest agency code, in bytes: the guarantee registry stores codes in a `bytes11`.
+    uint256 public constant MAX_AGENCY_CODE_LENGTH = 11;
+
     mapping(uint16 bankCode => Issuer) private _issuers;
     mapping(address signer => uint16 bankCode) private _issuerOf;
     mapping(bytes32 agencyCode => bool) private _agencies;
@@ -49,6 +53,7 @@ contract Consortium is AccessControl, IConsortium {
         Issuer storage entry = _existingIssuer(bankCode);
         uint16 current = _issuerOf[signer];
         if (current != 0) revert SignerAlreadyAssigned(signer, current);
+        _requireNoOtherDuty(signer, Role.Signer);
         _issuerOf[signer] = bankCode;
         entry.signerCount += 1;
         emit SignerAdded(bankCode, signer, entry.signerCount, msg.sender);
@@ -66,6 +71,9 @@ contract Consortium is AccessControl, IConsortium {
     /// @inheritdoc IConsortium
     function registerAgency(bytes32 agencyCode, string calldata name) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (agencyCode == bytes32(0)) revert RequiredFieldEmpty("agencyCode");
+        // The code fits in 11 bytes iff cutting it to 11 loses nothing.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        if (bytes32(bytes11(agencyCode)) != agencyCode) revert AgencyCodeTooLong(agencyCode, MAX_AGENCY_CODE_LENGTH);
         if (bytes(name).length == 0) revert RequiredFieldEmpty("name");
         if (_agencies[agencyCode]) revert AgencyAlreadyRegistered(agencyCode);
         _agencies[agencyCode] = true;
@@ -76,6 +84,7 @@ contract Consortium is AccessControl, IConsortium {
     function authoriseGateway(address gateway) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (gateway == address(0)) revert RequiredFieldEmpty("gateway");
         if (_gateways[gateway]) revert GatewayAlreadyAuthorised(gateway);
+        _requireNoOtherDuty(gateway, Role.Gateway);
         _gateways[gateway] = true;
         emit GatewayAuthorised(gateway, msg.sender);
     }
@@ -101,8 +110,12 @@ contract Consortium is AccessControl, IConsortium {
     function requireActiveSigner(address signer) external view returns (uint16 bankCode) {
         bankCode = _issuerOf[signer];
         if (bankCode == 0) revert NotIssuerSigner(signer);
-        IssuerStatus status = _issuers[bankCode].status;
-        if (status != IssuerStatus.Active) revert IssuerNotInStatus(bankCode, status, IssuerStatus.Active);
+        _requireActiveIssuer(bankCode);
+    }
+
+    /// @inheritdoc IConsortium
+    function requireActiveIssuer(uint16 bankCode) external view {
+        _requireActiveIssuer(bankCode);
     }
 
     /// @inheritdoc IConsortium
@@ -118,6 +131,24 @@ contract Consortium is AccessControl, IConsortium {
     /// @inheritdoc IConsortium
     function isAdmin(address account) external view returns (bool) {
         return hasRole(DEFAULT_ADMIN_ROLE, account);
+    }
+
+    /// Granting the admin role to a gateway or a signer is refused like the other way round.
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        if (role == DEFAULT_ADMIN_ROLE) _requireNoOtherDuty(account, Role.Admin);
+        return super._grantRole(role, account);
+    }
+
+    /// `account` is to take on `wanted`; it must hold neither of the other two duties.
+    function _requireNoOtherDuty(address account, Role wanted) private view {
+        if (wanted != Role.Admin && hasRole(DEFAULT_ADMIN_ROLE, account)) revert RoleConflict(account, Role.Admin);
+        if (wanted != Role.Gateway && _gateways[account]) revert RoleConflict(account, Role.Gateway);
+        if (wanted != Role.Signer && _issuerOf[account] != 0) revert RoleConflict(account, Role.Signer);
+    }
+
+    function _requireActiveIssuer(uint16 bankCode) private view {
+        IssuerStatus status = _issuers[bankCode].status;
+        if (status != IssuerStatus.Active) revert IssuerNotInStatus(bankCode, status, IssuerStatus.Active);
     }
 
     function _existingIssuer(uint16 bankCode) private view returns (Issuer storage entry) {

@@ -112,12 +112,14 @@ contract CreditConfirmationRegistry is ICreditConfirmationRegistry {
         if (c.status != ConfirmationStatus.Valid) revert ConfirmationNotValid(id, c.status);
     }
 
-    /// The caller must sign for the active bank that issued confirmation `id`, which must be valid.
+    /// The caller must sign for the active bank that issued confirmation `id`, which must be valid
+    /// and within its validity.
     function _asConfirmingBank(bytes32 id) private view returns (Confirmation storage c) {
         uint16 callerBank = consortium.requireActiveSigner(msg.sender);
         c = _confirmations[id];
         if (c.status == ConfirmationStatus.None) revert ConfirmationNotFound(id);
         if (c.bankCode != callerBank) revert NotConfirmingBank(id, c.bankCode, callerBank);
         if (c.status != ConfirmationStatus.Valid) revert ConfirmationNotValid(id, c.status);
+        if (block.timestamp > c.validUntil) revert ConfirmationExpired(id, c.validUntil, uint64(block.timestamp));
     }
 }

@@ -647,13 +647,13 @@ contract ConsortiumAgencyGatewayTest is ConsortiumBase {
         expectNotActive(BANK_B);
         registry.proposeAmendment(activeId, 200_000_000, START + 500 * DAY, "terms");
         expectNotActive(BANK_B);
-        registry.pay(claimed, 1_000_000, "GFMIS-1");
+        registry.pay(claimed, 1, 1_000_000, "GFMIS-1");
         expectNotActive(BANK_B);
-        registry.rejectClaim(claimed, discrepancies);
+        registry.rejectClaim(claimed, 1, discrepancies);
         expectNotActive(BANK_B);
-        registry.pay(eop, 1_000_000, "GFMIS-1");
+        registry.pay(eop, 1, 1_000_000, "GFMIS-1");
         expectNotActive(BANK_B);
-        registry.extend(eop, START + 400 * DAY);
+        registry.extend(eop, 1, START + 400 * DAY);
         expectNotActive(BANK_B);
         confirmations.revoke(cc, "REVOKE");
         expectNotActive(BANK_B);
@@ -673,7 +673,7 @@ contract ConsortiumAgencyGatewayTest is ConsortiumBase {
         vm.prank(admin);
         consortium.resumeIssuer(BANK_B);
         vm.prank(bankB);
-        registry.pay(claimed, 1_000_000, "GFMIS-1");
+        registry.pay(claimed, 1, 1_000_000, "GFMIS-1");
         assertEq(registry.getGuarantee(claimed).totalPaid, 1_000_000, "pays after resumption");
     }
 }

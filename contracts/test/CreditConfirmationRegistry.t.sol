@@ -408,10 +408,26 @@ contract CreditConfirmationLifecycleTest is ConfirmationBase {
         assertEq(statusOfConfirmation(id), st(ICreditConfirmationRegistry.ConfirmationStatus.Revoked), "status");
     }
 
-    function test_revoke_afterValidUntilNotYetMarked() public {
-        // Past validUntil but not marked expired: the record still says Valid, so the bank may revoke.
+    /// Past validUntil but not marked expired: expired all the same, so no longer the bank's to revoke.
+    function test_revoke_revertsAfterValidUntil() public {
         bytes32 id = confirmed("CC-REV-LATE");
         vm.warp(DEFAULT_VALID_UNTIL + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICreditConfirmationRegistry.ConfirmationExpired.selector,
+                id,
+                DEFAULT_VALID_UNTIL,
+                DEFAULT_VALID_UNTIL + 1
+            )
+        );
+        vm.prank(bankA);
+        confirmations.revoke(id, REASON);
+        assertEq(statusOfConfirmation(id), st(ICreditConfirmationRegistry.ConfirmationStatus.Valid), "status");
+    }
+
+    function test_revoke_onValidUntil() public {
+        bytes32 id = confirmed("CC-REV-LAST-SECOND");
+        vm.warp(DEFAULT_VALID_UNTIL);
         vm.prank(bankA);
         confirmations.revoke(id, REASON);
         assertEq(statusOfConfirmation(id), st(ICreditConfirmationRegistry.ConfirmationStatus.Revoked), "status");
@@ -640,6 +656,24 @@ contract CreditConfirmationLifecycleTest is ConfirmationBase {
         expectNotValid(id, ICreditConfirmationRegistry.ConfirmationStatus.Expired);
         vm.prank(bankA);
         confirmations.supersede(id, replacement);
+    }
+
+    /// Past validUntil but not marked expired: a replacement is a new confirmation, not a supersession.
+    function test_supersede_revertsAfterValidUntil() public {
+        bytes32 id = confirmed("CC-SUP-LATE");
+        ICreditConfirmationRegistry.ConfirmationRequest memory replacement = confirmationRequest("CC-SUP-LATE-R");
+        vm.warp(DEFAULT_VALID_UNTIL + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICreditConfirmationRegistry.ConfirmationExpired.selector,
+                id,
+                DEFAULT_VALID_UNTIL,
+                DEFAULT_VALID_UNTIL + 1
+            )
+        );
+        vm.prank(bankA);
+        confirmations.supersede(id, replacement);
+        assertEq(statusOfConfirmation(id), st(ICreditConfirmationRegistry.ConfirmationStatus.Valid), "status");
     }
 
     function test_supersede_replacementRefExists() public {

@@ -9,8 +9,10 @@ import {ICreditConfirmationRegistry} from "../src/interfaces/ICreditConfirmation
 /// @notice Shorthands of the fuzz suites.
 abstract contract FuzzBase is Fixture {
     uint64 internal constant EXPIRY = START + 365 * DAY; // guaranteeRequest()'s fixed expiry
-    /// Dates up to the year 9999: far beyond any guarantee, far below where uint64 seconds overflow.
-    uint64 internal constant LAST_DATE = 253_402_300_799;
+    /// The registry's LATEST_DATE: dates up to the year 9999, far below where uint64 seconds overflow.
+    uint64 internal constant LAST_DATE = 253_402_275_599;
+    /// The largest amount the registry stores (96 bits).
+    uint128 internal constant MAX_AMOUNT = type(uint96).max;
 
     /// Issues `bankRef` for `amount` from bank A and has the agency accept it.
     function activeFor(string memory bankRef, uint128 amount) internal returns (bytes32 id) {
@@ -24,9 +26,9 @@ abstract contract FuzzBase is Fixture {
 
     function claimAndPay(bytes32 id, uint128 claimAmount, uint128 payAmount) internal {
         vm.prank(gateway);
-        registry.claim(id, AGENCY, claimAmount, "demand");
+        uint16 sequence = registry.claim(id, AGENCY, claimAmount, "demand");
         vm.prank(bankA);
-        registry.pay(id, payAmount, "GFMIS-REF");
+        registry.pay(id, sequence, payAmount, "GFMIS-REF");
     }
 
     function reduceBy(bytes32 id, uint128 by) internal {
@@ -46,7 +48,8 @@ abstract contract FuzzBase is Fixture {
 
 /// @notice Issue, claim and reduce: accepted exactly when the rules hold.
 contract GuaranteeIssueClaimFuzzTest is FuzzBase {
-    /// issue is accepted iff amount > 0 and the expiry settings are consistent, and stores what it got.
+    /// issue is accepted iff 0 < amount < 2^96, the dates are at most LATEST_DATE, the expiry settings
+    /// are consistent and a fixed expiry lies in the future; it stores what it got.
     function testFuzz_issue_acceptedIffRulesHold(
         uint128 amount,
         uint64 effectiveDate,
@@ -69,10 +72,20 @@ contract GuaranteeIssueClaimFuzzTest is FuzzBase {
         bytes memory invalidExpiry =
             abi.encodeWithSelector(IGuaranteeRegistry.InvalidExpiry.selector, expiryType, effectiveDate, expiryDate);
         bytes memory expected;
-        if (amount == 0) {
+        if (amount > MAX_AMOUNT) {
+            expected = abi.encodeWithSelector(IGuaranteeRegistry.AmountOutOfRange.selector, amount, MAX_AMOUNT);
+        } else if (amount == 0) {
             expected = abi.encodeWithSelector(IGuaranteeRegistry.ZeroAmount.selector);
+        } else if (effectiveDate > LAST_DATE) {
+            expected = abi.encodeWithSelector(IGuaranteeRegistry.DateOutOfRange.selector, effectiveDate, LAST_DATE);
         } else if (fixd ? expiryDate <= effectiveDate : expiryDate != 0) {
             expected = invalidExpiry;
+        } else if (fixd && expiryDate > LAST_DATE) {
+            expected = abi.encodeWithSelector(IGuaranteeRegistry.DateOutOfRange.selector, expiryDate, LAST_DATE);
+        } else if (fixd && expiryDate <= START) {
+            bytes32 expectedId = keccak256(abi.encodePacked(BANK_A, "LG-FUZZ-ISSUE"));
+            expected =
+                abi.encodeWithSelector(IGuaranteeRegistry.ExpiryNotInFuture.selector, expectedId, expiryDate, START);
         } else if (cond && !withCondition) {
             bytes32 field = "expiryConditionHash";
             expected = abi.encodeWithSelector(IConsortium.RequiredFieldEmpty.selector, field);
@@ -89,6 +102,7 @@ contract GuaranteeIssueClaimFuzzTest is FuzzBase {
         assertEq(g.amount, amount, "amount");
         assertEq(g.outstanding, amount, "outstanding");
         assertEq(g.expiryDate, expiryDate, "expiryDate");
+        assertEq(g.effectiveDate, effectiveDate, "effectiveDate");
         assertEq(uint256(g.expiryType), uint256(expiryType), "expiryType");
         assertEq(s(g.status), s(IGuaranteeRegistry.Status.PendingAcceptance), "status");
     }
@@ -111,7 +125,7 @@ contract GuaranteeIssueClaimFuzzTest is FuzzBase {
     function testFuzz_claim_amountAtMostOutstanding(uint128 amount, uint128 reduction, uint128 claimAmount, uint8 mode)
         public
     {
-        amount = uint128(bound(amount, 1, type(uint128).max));
+        amount = uint128(bound(amount, 1, MAX_AMOUNT));
         bytes32 id = activeFor("LG-FUZZ-CLAIM", amount);
         if (amount > 1) {
             reduction = uint128(bound(reduction, 0, amount - 1));
@@ -123,7 +137,7 @@ contract GuaranteeIssueClaimFuzzTest is FuzzBase {
         // Steer some runs to the boundary.
         mode %= 4;
         if (mode == 1) claimAmount = outstanding;
-        else if (mode == 2 && outstanding < type(uint128).max) claimAmount = outstanding + 1;
+        else if (mode == 2) claimAmount = outstanding + 1;
         else if (mode == 3) claimAmount = uint128(bound(claimAmount, 1, outstanding));
 
         if (claimAmount == 0) {
@@ -160,7 +174,11 @@ contract GuaranteeIssueClaimFuzzTest is FuzzBase {
             registry.claim(id, AGENCY, 1, "demand");
             assertEq(s(statusOf(id)), s(IGuaranteeRegistry.Status.Claimed), "claimed");
         } else {
-            vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.ClaimAfterExpiry.selector, id, EXPIRY, at));
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IGuaranteeRegistry.ExpiryPassed.selector, id, IGuaranteeRegistry.Action.Claim, EXPIRY, at
+                )
+            );
             vm.prank(gateway);
             registry.claim(id, AGENCY, 1, "demand");
             registry.expire(id);
@@ -170,7 +188,7 @@ contract GuaranteeIssueClaimFuzzTest is FuzzBase {
 
     /// A reduction is accepted iff 0 < reduceBy < outstanding.
     function testFuzz_reduce_partialOnly(uint128 amount, uint128 by) public {
-        amount = uint128(bound(amount, 1, type(uint128).max));
+        amount = uint128(bound(amount, 1, MAX_AMOUNT));
         bytes32 id = activeFor("LG-FUZZ-REDUCE", amount);
         if (by == 0) {
             vm.expectRevert(IGuaranteeRegistry.ZeroAmount.selector);
@@ -189,7 +207,7 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
     /// Any sequence of reductions, claims, partial payments, rejections and withdrawals keeps
     /// outstanding = amount - reductions - payments and totalPaid = payments; PaidOut iff nothing is left.
     function testFuzz_pay_partialSequenceKeepsOutstanding(uint128 amount, uint256 seed) public {
-        amount = uint128(bound(amount, 1, type(uint128).max));
+        amount = uint128(bound(amount, 1, MAX_AMOUNT));
         bytes32 id = activeFor("LG-FUZZ-SEQ", amount);
         uint256 reductions;
         uint256 payments;
@@ -208,17 +226,17 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
                 // Claim all of it sometimes, so that some runs reach PaidOut.
                 uint128 claimAmount = step == 1 ? outstanding : uint128(draw(seed, i + 200, 1, outstanding));
                 vm.prank(gateway);
-                registry.claim(id, AGENCY, claimAmount, "demand");
+                uint16 sequence = registry.claim(id, AGENCY, claimAmount, "demand");
                 if (step == 2) {
                     vm.prank(bankA2);
-                    registry.rejectClaim(id, discrepancies);
+                    registry.rejectClaim(id, sequence, discrepancies);
                 } else if (step == 3) {
                     vm.prank(gateway);
                     registry.withdrawClaim(id, AGENCY);
                 } else {
                     uint128 paid = step == 1 ? claimAmount : uint128(draw(seed, i + 300, 1, claimAmount));
                     vm.prank(bankA);
-                    registry.pay(id, paid, "GFMIS-REF");
+                    registry.pay(id, sequence, paid, "GFMIS-REF");
                     payments += paid;
                 }
             }
@@ -238,7 +256,7 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
 
     /// A payment is accepted iff 0 < paid <= claim, and leaves the guarantee Active or PaidOut.
     function testFuzz_pay_atMostClaim(uint128 amount, uint128 claimAmount, uint128 paid) public {
-        amount = uint128(bound(amount, 1, type(uint128).max));
+        amount = uint128(bound(amount, 1, MAX_AMOUNT));
         claimAmount = uint128(bound(claimAmount, 1, amount));
         bytes32 id = activeFor("LG-FUZZ-PAY", amount);
         vm.prank(gateway);
@@ -251,7 +269,7 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
             );
         }
         vm.prank(bankA);
-        registry.pay(id, paid, "GFMIS-REF");
+        registry.pay(id, 1, paid, "GFMIS-REF");
         if (paid == 0 || paid > claimAmount) {
             assertEq(s(statusOf(id)), s(IGuaranteeRegistry.Status.Claimed), "claim still open");
             return;
@@ -276,7 +294,7 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
         uint64 newExpiry,
         bool acceptIt
     ) public {
-        amount = uint128(bound(amount, 1, type(uint128).max));
+        amount = uint128(bound(amount, 1, MAX_AMOUNT));
         bytes32 id = activeFor("LG-FUZZ-AMEND", amount);
         reduction = uint128(bound(reduction, 0, amount - 1));
         if (reduction != 0) reduceBy(id, reduction);
@@ -285,9 +303,11 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
         uint128 used = reduction + paid;
         newExpiry = uint64(bound(newExpiry, START + 1, LAST_DATE));
 
-        if (newAmount < used + 1) {
+        if (newAmount > MAX_AMOUNT || newAmount < used + 1) {
             vm.expectRevert(
-                abi.encodeWithSelector(IGuaranteeRegistry.AmendedAmountTooLow.selector, id, newAmount, used + 1)
+                newAmount > MAX_AMOUNT
+                    ? abi.encodeWithSelector(IGuaranteeRegistry.AmountOutOfRange.selector, newAmount, MAX_AMOUNT)
+                    : abi.encodeWithSelector(IGuaranteeRegistry.AmendedAmountTooLow.selector, id, newAmount, used + 1)
             );
             vm.prank(bankA);
             registry.proposeAmendment(id, newAmount, newExpiry, "terms v2");
@@ -300,8 +320,8 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
         assertEq(registry.getGuarantee(id).outstanding, amount - used, "outstanding before answer");
 
         vm.prank(gateway);
-        if (acceptIt) registry.acceptAmendment(id, AGENCY);
-        else registry.rejectAmendment(id, AGENCY, "NOT AGREED");
+        if (acceptIt) registry.acceptAmendment(id, AGENCY, 1);
+        else registry.rejectAmendment(id, AGENCY, 1, "NOT AGREED");
 
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
         assertEq(g.amount, acceptIt ? newAmount : amount, "amount");
@@ -312,49 +332,40 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
         assertTrue(g.outstanding <= g.amount, "outstanding <= amount");
     }
 
-    /// A payment between proposal and acceptance can make the proposed amount too low; acceptance
-    /// re-checks it.
-    function testFuzz_acceptAmendment_rechecksAfterPayment(uint128 amount, uint128 newAmount, uint128 paid) public {
-        amount = uint128(bound(amount, 2, type(uint128).max));
+    /// A payment between proposal and acceptance makes the proposal lapse, whatever the amounts:
+    /// acceptance is refused and the terms stay those after the payment.
+    function testFuzz_acceptAmendment_lapsesAfterPayment(uint128 amount, uint128 newAmount, uint128 paid) public {
+        amount = uint128(bound(amount, 2, MAX_AMOUNT));
         bytes32 id = activeFor("LG-FUZZ-RECHECK", amount);
-        newAmount = uint128(bound(newAmount, 1, type(uint128).max));
+        newAmount = uint128(bound(newAmount, 1, MAX_AMOUNT));
         vm.prank(bankA);
-        registry.proposeAmendment(id, newAmount, EXPIRY, "terms v2");
+        registry.proposeAmendment(id, newAmount, EXPIRY + 30 * DAY, "terms v2");
         paid = uint128(bound(paid, 1, amount - 1));
         claimAndPay(id, paid, paid);
 
-        if (newAmount < paid + 1) {
-            vm.expectRevert(
-                abi.encodeWithSelector(IGuaranteeRegistry.AmendedAmountTooLow.selector, id, newAmount, paid + 1)
-            );
-        }
+        vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.NoPendingAmendment.selector, id));
         vm.prank(gateway);
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
-        if (newAmount < paid + 1) {
-            assertEq(g.amount, amount, "amount unchanged");
-            assertTrue(g.amendmentPending, "still pending");
-        } else {
-            assertEq(g.amount, newAmount, "amount");
-            assertEq(g.outstanding, newAmount - paid, "outstanding");
-        }
+        assertEq(g.amount, amount, "amount unchanged");
+        assertEq(g.outstanding, amount - paid, "outstanding after the payment");
+        assertEq(g.expiryDate, EXPIRY, "expiry unchanged");
+        assertTrue(!g.amendmentPending, "lapsed");
     }
 
-    /// A FIXD amendment's new expiry must lie after the time of the proposal.
+    /// A FIXD amendment's new expiry must lie after the time of the proposal, by LATEST_DATE.
     function testFuzz_proposeAmendment_expiryInTheFuture(uint64 at, uint64 newExpiry) public {
         at = uint64(bound(at, START, EXPIRY));
         bytes32 id = active("LG-FUZZ-AMEXP");
         vm.warp(at);
-        if (newExpiry <= at) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IGuaranteeRegistry.InvalidExpiry.selector, IGuaranteeRegistry.ExpiryType.FIXD, at, newExpiry
-                )
-            );
+        if (newExpiry > LAST_DATE) {
+            vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.DateOutOfRange.selector, newExpiry, LAST_DATE));
+        } else if (newExpiry <= at) {
+            vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.ExpiryNotInFuture.selector, id, newExpiry, at));
         }
         vm.prank(bankA);
         registry.proposeAmendment(id, 100_000_000, newExpiry, "terms v2");
-        assertEq(registry.getGuarantee(id).amendmentPending, newExpiry > at, "pending");
+        assertEq(registry.getGuarantee(id).amendmentPending, newExpiry > at && newExpiry <= LAST_DATE, "pending");
     }
 
     /// Extend-or-pay with any requested expiry: accepted iff after the current expiry; the bank then
@@ -370,6 +381,12 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
         claimAmount = uint128(bound(claimAmount, 1, 100_000_000));
         bytes32 id = active("LG-FUZZ-EOP");
         vm.warp(at);
+        if (requested > LAST_DATE) {
+            vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.DateOutOfRange.selector, requested, LAST_DATE));
+            vm.prank(gateway);
+            registry.claimExtendOrPay(id, AGENCY, claimAmount, requested, "demand");
+            return;
+        }
         if (requested <= EXPIRY) {
             vm.expectRevert(
                 abi.encodeWithSelector(IGuaranteeRegistry.InvalidExtension.selector, id, requested, EXPIRY + 1)
@@ -388,22 +405,24 @@ contract GuaranteeSequenceFuzzTest is FuzzBase {
 
         if (payInstead) {
             vm.prank(bankA);
-            registry.pay(id, claimAmount, "GFMIS-REF");
+            registry.pay(id, 1, claimAmount, "GFMIS-REF");
             g = registry.getGuarantee(id);
             assertEq(g.expiryDate, EXPIRY, "expiry unchanged when paid");
             assertEq(g.outstanding, 100_000_000 - claimAmount, "outstanding");
         } else {
-            if (granted < requested) {
+            if (granted < requested || granted > LAST_DATE) {
                 vm.expectRevert(
-                    abi.encodeWithSelector(IGuaranteeRegistry.InvalidExtension.selector, id, granted, requested)
+                    granted < requested
+                        ? abi.encodeWithSelector(IGuaranteeRegistry.InvalidExtension.selector, id, granted, requested)
+                        : abi.encodeWithSelector(IGuaranteeRegistry.DateOutOfRange.selector, granted, LAST_DATE)
                 );
                 vm.prank(bankA);
-                registry.extend(id, granted);
+                registry.extend(id, 1, granted);
                 assertEq(s(statusOf(id)), s(IGuaranteeRegistry.Status.ExtendOrPay), "still open");
                 return;
             }
             vm.prank(bankA);
-            registry.extend(id, granted);
+            registry.extend(id, 1, granted);
             g = registry.getGuarantee(id);
             assertEq(g.expiryDate, granted, "extended");
             assertEq(g.outstanding, 100_000_000, "outstanding unchanged");

@@ -110,28 +110,28 @@ contract GuaranteeAgencyAccessTest is GuaranteeBase {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(bankA);
         vm.expectRevert(notGateway(bankA));
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
     }
 
     function test_acceptAmendment_revertsForAdmin() public {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(admin);
         vm.expectRevert(notGateway(admin));
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
     }
 
     function test_acceptAmendment_revertsForStranger() public {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(stranger);
         vm.expectRevert(notGateway(stranger));
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
     }
 
     function test_acceptAmendment_revertsForOtherAgency() public {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(gateway);
         vm.expectRevert(notBeneficiary(id));
-        registry.acceptAmendment(id, OTHER_AGENCY);
+        registry.acceptAmendment(id, OTHER_AGENCY, 1);
     }
 
     // ---------------------------------------------------------------- rejectAmendment
@@ -140,28 +140,28 @@ contract GuaranteeAgencyAccessTest is GuaranteeBase {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(bankA);
         vm.expectRevert(notGateway(bankA));
-        registry.rejectAmendment(id, AGENCY, REASON);
+        registry.rejectAmendment(id, AGENCY, 1, REASON);
     }
 
     function test_rejectAmendment_revertsForAdmin() public {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(admin);
         vm.expectRevert(notGateway(admin));
-        registry.rejectAmendment(id, AGENCY, REASON);
+        registry.rejectAmendment(id, AGENCY, 1, REASON);
     }
 
     function test_rejectAmendment_revertsForStranger() public {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(stranger);
         vm.expectRevert(notGateway(stranger));
-        registry.rejectAmendment(id, AGENCY, REASON);
+        registry.rejectAmendment(id, AGENCY, 1, REASON);
     }
 
     function test_rejectAmendment_revertsForOtherAgency() public {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(gateway);
         vm.expectRevert(notBeneficiary(id));
-        registry.rejectAmendment(id, OTHER_AGENCY, REASON);
+        registry.rejectAmendment(id, OTHER_AGENCY, 1, REASON);
     }
 
     // ---------------------------------------------------------------- reduce

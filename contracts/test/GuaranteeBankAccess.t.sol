@@ -233,7 +233,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         bytes32 id = claimed("LG-2569-000001", 40_000_000);
         vm.prank(bankB);
         vm.expectRevert(notIssuingBank(id));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_revertsWhenIssuerSuspended() public {
@@ -241,35 +241,35 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         suspendBankA();
         vm.prank(bankA);
         vm.expectRevert(issuerSuspended(BANK_A));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_revertsForSuspendedBank() public {
         bytes32 id = claimed("LG-2569-000001", 40_000_000);
         vm.prank(suspendedBank);
         vm.expectRevert(issuerSuspended(BANK_SUSPENDED));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_revertsForGateway() public {
         bytes32 id = claimed("LG-2569-000001", 40_000_000);
         vm.prank(gateway);
         vm.expectRevert(notSigner(gateway));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_revertsForAdmin() public {
         bytes32 id = claimed("LG-2569-000001", 40_000_000);
         vm.prank(admin);
         vm.expectRevert(notSigner(admin));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_revertsForStranger() public {
         bytes32 id = claimed("LG-2569-000001", 40_000_000);
         vm.prank(stranger);
         vm.expectRevert(notSigner(stranger));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_revertsForRemovedSigner() public {
@@ -278,7 +278,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         consortium.removeSigner(BANK_A, bankA);
         vm.prank(bankA);
         vm.expectRevert(notSigner(bankA));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_bySecondSignerOfIssuer() public {
@@ -286,7 +286,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.ClaimPaid(id, 1, 40_000_000, PAYMENT_REF, 60_000_000, 40_000_000, ACTIVE, bankA2);
         vm.prank(bankA2);
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
         assertEq(registry.getGuarantee(id).outstanding, 60_000_000, "outstanding");
     }
 
@@ -297,7 +297,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         bytes32[] memory discrepancies = _discrepancies();
         vm.prank(bankB);
         vm.expectRevert(notIssuingBank(id));
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
     }
 
     function test_rejectClaim_revertsWhenIssuerSuspended() public {
@@ -306,7 +306,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         suspendBankA();
         vm.prank(bankA);
         vm.expectRevert(issuerSuspended(BANK_A));
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
     }
 
     function test_rejectClaim_revertsForSuspendedBank() public {
@@ -314,7 +314,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         bytes32[] memory discrepancies = _discrepancies();
         vm.prank(suspendedBank);
         vm.expectRevert(issuerSuspended(BANK_SUSPENDED));
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
     }
 
     function test_rejectClaim_revertsForGateway() public {
@@ -322,7 +322,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         bytes32[] memory discrepancies = _discrepancies();
         vm.prank(gateway);
         vm.expectRevert(notSigner(gateway));
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
     }
 
     function test_rejectClaim_revertsForAdmin() public {
@@ -330,7 +330,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         bytes32[] memory discrepancies = _discrepancies();
         vm.prank(admin);
         vm.expectRevert(notSigner(admin));
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
     }
 
     function test_rejectClaim_revertsForStranger() public {
@@ -338,7 +338,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         bytes32[] memory discrepancies = _discrepancies();
         vm.prank(stranger);
         vm.expectRevert(notSigner(stranger));
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
     }
 
     function test_rejectClaim_bySecondSignerOfIssuer() public {
@@ -347,7 +347,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.ClaimRejected(id, 1, discrepancies, ACTIVE, bankA2);
         vm.prank(bankA2);
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
         assertStatus(id, ACTIVE, "status");
     }
 
@@ -357,7 +357,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         bytes32 id = extendOrPay("LG-2569-000001", 50_000_000);
         vm.prank(bankB);
         vm.expectRevert(notIssuingBank(id));
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
     }
 
     function test_extend_revertsWhenIssuerSuspended() public {
@@ -365,35 +365,35 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         suspendBankA();
         vm.prank(bankA);
         vm.expectRevert(issuerSuspended(BANK_A));
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
     }
 
     function test_extend_revertsForSuspendedBank() public {
         bytes32 id = extendOrPay("LG-2569-000001", 50_000_000);
         vm.prank(suspendedBank);
         vm.expectRevert(issuerSuspended(BANK_SUSPENDED));
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
     }
 
     function test_extend_revertsForGateway() public {
         bytes32 id = extendOrPay("LG-2569-000001", 50_000_000);
         vm.prank(gateway);
         vm.expectRevert(notSigner(gateway));
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
     }
 
     function test_extend_revertsForAdmin() public {
         bytes32 id = extendOrPay("LG-2569-000001", 50_000_000);
         vm.prank(admin);
         vm.expectRevert(notSigner(admin));
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
     }
 
     function test_extend_revertsForStranger() public {
         bytes32 id = extendOrPay("LG-2569-000001", 50_000_000);
         vm.prank(stranger);
         vm.expectRevert(notSigner(stranger));
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
     }
 
     function test_extend_bySecondSignerOfIssuer() public {
@@ -401,7 +401,7 @@ contract GuaranteeClaimAnswerAccessTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.GuaranteeExtended(id, 1, EXPIRY + 90 * DAY, ACTIVE, bankA2);
         vm.prank(bankA2);
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
         assertEq(registry.getGuarantee(id).expiryDate, EXPIRY + 90 * DAY, "expiry");
     }
 

@@ -117,7 +117,7 @@ abstract contract GuaranteeBase is Fixture {
 
         ids[4] = claimed("T-PAID-OUT", AMOUNT);
         vm.prank(bankA);
-        registry.pay(ids[4], AMOUNT, PAYMENT_REF);
+        registry.pay(ids[4], 1, AMOUNT, PAYMENT_REF);
 
         ids[5] = active("T-SUPERSEDED");
         bytes32 replacement = active("T-REPLACEMENT");

@@ -187,7 +187,7 @@ contract GuaranteeAmendmentLifecycleTest is GuaranteeBase {
     function test_proposeAmendment_nextSequenceAfterAnswer() public {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(gateway);
-        registry.rejectAmendment(id, AGENCY, REASON);
+        registry.rejectAmendment(id, AGENCY, 1, REASON);
         vm.prank(bankA);
         uint16 sequence = registry.proposeAmendment(id, 140_000_000, EXPIRY, TERMS);
         assertEq(sequence, 2, "sequence");
@@ -207,7 +207,7 @@ contract GuaranteeAmendmentLifecycleTest is GuaranteeBase {
             id, 1, 150_000_000, 140_000_000, newExpiry, TERMS, ACTIVE, AGENCY, gateway
         );
         vm.prank(gateway);
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
 
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
         assertEq(g.amount, 150_000_000, "amount");
@@ -231,7 +231,7 @@ contract GuaranteeAmendmentLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.AmendmentAccepted(id, 1, 40_000_000, 10_000_000, EXPIRY, TERMS, ACTIVE, AGENCY, gateway);
         vm.prank(gateway);
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
 
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
         assertEq(g.amount, 40_000_000, "amount");
@@ -246,7 +246,7 @@ contract GuaranteeAmendmentLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.AmendmentAccepted(id, 1, AMOUNT, AMOUNT, newExpiry, TERMS, ACTIVE, AGENCY, gateway);
         vm.prank(gateway);
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
         assertEq(registry.getGuarantee(id).expiryDate, newExpiry, "expiry");
         assertEq(registry.getGuarantee(id).amount, AMOUNT, "amount");
     }
@@ -260,7 +260,7 @@ contract GuaranteeAmendmentLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.AmendmentAccepted(id, 1, 120_000_000, 120_000_000, 0, TERMS, ACTIVE, AGENCY, gateway);
         vm.prank(gateway);
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
         assertEq(registry.getGuarantee(id).expiryDate, 0, "expiry");
     }
 
@@ -269,7 +269,7 @@ contract GuaranteeAmendmentLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.AmendmentRejected(id, 1, REASON, ACTIVE, AGENCY, gateway);
         vm.prank(gateway);
-        registry.rejectAmendment(id, AGENCY, REASON);
+        registry.rejectAmendment(id, AGENCY, 1, REASON);
 
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
         assertEq(g.amount, AMOUNT, "amount");
@@ -288,7 +288,7 @@ contract GuaranteeAmendmentLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.AmendmentRejected(id, 1, REASON, CLAIMED, AGENCY, gateway);
         vm.prank(gateway);
-        registry.rejectAmendment(id, AGENCY, REASON);
+        registry.rejectAmendment(id, AGENCY, 1, REASON);
         assertStatus(id, CLAIMED, "status");
         assertEq(registry.getGuarantee(id).amendmentPending, false, "pending");
     }
@@ -403,7 +403,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.ClaimPaid(id, 1, 25_000_000, PAYMENT_REF, 75_000_000, 25_000_000, ACTIVE, bankA);
         vm.prank(bankA);
-        registry.pay(id, 25_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 25_000_000, PAYMENT_REF);
 
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
         assertEq(uint8(g.status), uint8(ACTIVE), "status");
@@ -418,7 +418,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.ClaimPaid(id, 1, 40_000_000, PAYMENT_REF, 60_000_000, 40_000_000, ACTIVE, bankA);
         vm.prank(bankA);
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
         assertStatus(id, ACTIVE, "status");
     }
 
@@ -427,7 +427,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.ClaimPaid(id, 1, AMOUNT, PAYMENT_REF, 0, AMOUNT, PAID_OUT, bankA);
         vm.prank(bankA);
-        registry.pay(id, AMOUNT, PAYMENT_REF);
+        registry.pay(id, 1, AMOUNT, PAYMENT_REF);
 
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
         assertEq(uint8(g.status), uint8(PAID_OUT), "status");
@@ -439,7 +439,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
     function test_pay_secondClaimPaysOutTheRest() public {
         bytes32 id = claimed("LG-2569-000001", 40_000_000);
         vm.prank(bankA);
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
         vm.prank(gateway);
         uint16 sequence = registry.claim(id, AGENCY, 60_000_000, DEMAND);
         assertEq(sequence, 2, "second claim");
@@ -447,7 +447,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.ClaimPaid(id, 2, 60_000_000, "GFMIS-2", 0, AMOUNT, PAID_OUT, bankA);
         vm.prank(bankA);
-        registry.pay(id, 60_000_000, "GFMIS-2");
+        registry.pay(id, 2, 60_000_000, "GFMIS-2");
         assertEq(registry.getGuarantee(id).totalPaid, AMOUNT, "total paid");
         assertStatus(id, PAID_OUT, "status");
     }
@@ -457,7 +457,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.ClaimPaid(id, 1, 50_000_000, PAYMENT_REF, 50_000_000, 50_000_000, ACTIVE, bankA);
         vm.prank(bankA);
-        registry.pay(id, 50_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 50_000_000, PAYMENT_REF);
 
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
         assertEq(uint8(g.status), uint8(ACTIVE), "status");
@@ -473,7 +473,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.ClaimRejected(id, 1, discrepancies, ACTIVE, bankA);
         vm.prank(bankA);
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
 
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
         assertEq(uint8(g.status), uint8(ACTIVE), "status");
@@ -490,7 +490,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.ClaimRejected(id, 1, discrepancies, ACTIVE, bankA);
         vm.prank(bankA);
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
         assertEq(registry.getGuarantee(id).claimRequestedExpiry, 0, "requested expiry cleared");
         assertEq(registry.getGuarantee(id).expiryDate, EXPIRY, "expiry");
     }
@@ -501,7 +501,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.GuaranteeExtended(id, 1, requested, ACTIVE, bankA);
         vm.prank(bankA);
-        registry.extend(id, requested);
+        registry.extend(id, 1, requested);
 
         IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
         assertEq(uint8(g.status), uint8(ACTIVE), "status");
@@ -515,7 +515,7 @@ contract GuaranteeClaimLifecycleTest is GuaranteeBase {
         bytes32 id = extendOrPay("LG-2569-000001", 50_000_000);
         uint64 later = EXPIRY + 180 * DAY;
         vm.prank(bankA);
-        registry.extend(id, later);
+        registry.extend(id, 1, later);
         assertEq(registry.getGuarantee(id).expiryDate, later, "expiry");
     }
 
@@ -572,7 +572,7 @@ contract GuaranteeEndLifecycleTest is GuaranteeBase {
         bytes32 id = extendOrPay("LG-2569-000001", 50_000_000);
         uint64 extended = EXPIRY + 90 * DAY;
         vm.prank(bankA);
-        registry.extend(id, extended);
+        registry.extend(id, 1, extended);
         vm.warp(extended + 1);
         vm.expectEmit(true, true, true, true, address(registry));
         emit IGuaranteeRegistry.GuaranteeExpired(id, extended, EXPIRED, stranger);
@@ -666,7 +666,7 @@ contract GuaranteeEndLifecycleTest is GuaranteeBase {
         _suspendAndResume(id, CLAIMED);
         assertEq(registry.getGuarantee(id).claimAmount, 40_000_000, "claim still open");
         vm.prank(bankA);
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
         assertEq(registry.getGuarantee(id).outstanding, 60_000_000, "paid after resumption");
     }
 

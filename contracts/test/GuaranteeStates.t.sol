@@ -87,21 +87,21 @@ contract GuaranteeBankStateTest is GuaranteeBase {
         bytes32 id = active("LG-2569-000001");
         vm.prank(bankA);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.Pay, ACTIVE, mask(CLAIMED, EXTEND_OR_PAY)));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_revertsWhenPendingAcceptance() public {
         bytes32 id = issued("LG-2569-000001");
         vm.prank(bankA);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.Pay, PENDING, mask(CLAIMED, EXTEND_OR_PAY)));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_revertsWhenSuspended() public {
         bytes32 id = suspendedBy(claimed("LG-2569-000001", 40_000_000));
         vm.prank(bankA);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.Pay, SUSPENDED, mask(CLAIMED, EXTEND_OR_PAY)));
-        registry.pay(id, 40_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_000, PAYMENT_REF);
     }
 
     function test_pay_revertsOnTerminalStates() public {
@@ -111,7 +111,7 @@ contract GuaranteeBankStateTest is GuaranteeBase {
             vm.expectRevert(
                 notInState(ids[i], IGuaranteeRegistry.Action.Pay, statuses[i], mask(CLAIMED, EXTEND_OR_PAY))
             );
-            registry.pay(ids[i], 1, PAYMENT_REF);
+            registry.pay(ids[i], 1, 1, PAYMENT_REF);
         }
     }
 
@@ -122,7 +122,7 @@ contract GuaranteeBankStateTest is GuaranteeBase {
         bytes32[] memory discrepancies = _discrepancies();
         vm.prank(bankA);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.RejectClaim, ACTIVE, mask(CLAIMED, EXTEND_OR_PAY)));
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
     }
 
     function test_rejectClaim_revertsWhenSuspended() public {
@@ -130,7 +130,7 @@ contract GuaranteeBankStateTest is GuaranteeBase {
         bytes32[] memory discrepancies = _discrepancies();
         vm.prank(bankA);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.RejectClaim, SUSPENDED, mask(CLAIMED, EXTEND_OR_PAY)));
-        registry.rejectClaim(id, discrepancies);
+        registry.rejectClaim(id, 1, discrepancies);
     }
 
     function test_rejectClaim_revertsOnTerminalStates() public {
@@ -141,7 +141,7 @@ contract GuaranteeBankStateTest is GuaranteeBase {
             vm.expectRevert(
                 notInState(ids[i], IGuaranteeRegistry.Action.RejectClaim, statuses[i], mask(CLAIMED, EXTEND_OR_PAY))
             );
-            registry.rejectClaim(ids[i], discrepancies);
+            registry.rejectClaim(ids[i], 1, discrepancies);
         }
     }
 
@@ -151,21 +151,21 @@ contract GuaranteeBankStateTest is GuaranteeBase {
         bytes32 id = claimed("LG-2569-000001", 40_000_000);
         vm.prank(bankA);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.Extend, CLAIMED, mask(EXTEND_OR_PAY)));
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
     }
 
     function test_extend_revertsWithoutClaim() public {
         bytes32 id = active("LG-2569-000001");
         vm.prank(bankA);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.Extend, ACTIVE, mask(EXTEND_OR_PAY)));
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
     }
 
     function test_extend_revertsWhenSuspended() public {
         bytes32 id = suspendedBy(extendOrPay("LG-2569-000001", 40_000_000));
         vm.prank(bankA);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.Extend, SUSPENDED, mask(EXTEND_OR_PAY)));
-        registry.extend(id, EXPIRY + 90 * DAY);
+        registry.extend(id, 1, EXPIRY + 90 * DAY);
     }
 
     function test_extend_revertsOnTerminalStates() public {
@@ -173,7 +173,7 @@ contract GuaranteeBankStateTest is GuaranteeBase {
         for (uint256 i = 0; i < ids.length; i++) {
             vm.prank(bankA);
             vm.expectRevert(notInState(ids[i], IGuaranteeRegistry.Action.Extend, statuses[i], mask(EXTEND_OR_PAY)));
-            registry.extend(ids[i], EXPIRY + 90 * DAY);
+            registry.extend(ids[i], 1, EXPIRY + 90 * DAY);
         }
     }
 
@@ -241,14 +241,14 @@ contract GuaranteeAgencyStateTest is GuaranteeBase {
         registry.claim(id, AGENCY, 40_000_000, DEMAND);
         vm.prank(gateway);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.AcceptAmendment, CLAIMED, mask(ACTIVE)));
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
     }
 
     function test_acceptAmendment_revertsWhenSuspended() public {
         bytes32 id = suspendedBy(amended("LG-2569-000001", 150_000_000));
         vm.prank(gateway);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.AcceptAmendment, SUSPENDED, mask(ACTIVE)));
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
     }
 
     function test_acceptAmendment_revertsOnTerminalStates() public {
@@ -256,7 +256,7 @@ contract GuaranteeAgencyStateTest is GuaranteeBase {
         for (uint256 i = 0; i < ids.length; i++) {
             vm.prank(gateway);
             vm.expectRevert(notInState(ids[i], IGuaranteeRegistry.Action.AcceptAmendment, statuses[i], mask(ACTIVE)));
-            registry.acceptAmendment(ids[i], AGENCY);
+            registry.acceptAmendment(ids[i], AGENCY, 1);
         }
     }
 
@@ -266,7 +266,7 @@ contract GuaranteeAgencyStateTest is GuaranteeBase {
         registry.release(id, AGENCY, START);
         vm.prank(gateway);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.AcceptAmendment, RELEASED, mask(ACTIVE)));
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
     }
 
     function test_rejectAmendment_revertsWhenPendingAcceptance() public {
@@ -274,7 +274,7 @@ contract GuaranteeAgencyStateTest is GuaranteeBase {
         uint16 allowed = mask(ACTIVE, CLAIMED, EXTEND_OR_PAY);
         vm.prank(gateway);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.RejectAmendment, PENDING, allowed));
-        registry.rejectAmendment(id, AGENCY, REASON);
+        registry.rejectAmendment(id, AGENCY, 1, REASON);
     }
 
     function test_rejectAmendment_revertsWhenSuspended() public {
@@ -282,7 +282,7 @@ contract GuaranteeAgencyStateTest is GuaranteeBase {
         uint16 allowed = mask(ACTIVE, CLAIMED, EXTEND_OR_PAY);
         vm.prank(gateway);
         vm.expectRevert(notInState(id, IGuaranteeRegistry.Action.RejectAmendment, SUSPENDED, allowed));
-        registry.rejectAmendment(id, AGENCY, REASON);
+        registry.rejectAmendment(id, AGENCY, 1, REASON);
     }
 
     function test_rejectAmendment_revertsOnTerminalStates() public {
@@ -291,7 +291,7 @@ contract GuaranteeAgencyStateTest is GuaranteeBase {
         for (uint256 i = 0; i < ids.length; i++) {
             vm.prank(gateway);
             vm.expectRevert(notInState(ids[i], IGuaranteeRegistry.Action.RejectAmendment, statuses[i], allowed));
-            registry.rejectAmendment(ids[i], AGENCY, REASON);
+            registry.rejectAmendment(ids[i], AGENCY, 1, REASON);
         }
     }
 

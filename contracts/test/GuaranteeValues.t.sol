@@ -195,7 +195,7 @@ contract GuaranteeAmendmentValuesTest is GuaranteeBase {
     function test_proposeAmendment_revertsWhenBelowPaidAmount() public {
         bytes32 id = claimed("LG-2569-000001", 60_000_000);
         vm.prank(bankA);
-        registry.pay(id, 60_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 60_000_000, PAYMENT_REF);
         vm.prank(bankA);
         vm.expectRevert(
             abi.encodeWithSelector(IGuaranteeRegistry.AmendedAmountTooLow.selector, id, 50_000_000, 60_000_001)
@@ -216,9 +216,7 @@ contract GuaranteeAmendmentValuesTest is GuaranteeBase {
         uint64 past = START + 50 * DAY;
         vm.prank(bankA);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IGuaranteeRegistry.InvalidExpiry.selector, IGuaranteeRegistry.ExpiryType.FIXD, START + 100 * DAY, past
-            )
+            abi.encodeWithSelector(IGuaranteeRegistry.ExpiryNotInFuture.selector, id, past, START + 100 * DAY)
         );
         registry.proposeAmendment(id, AMOUNT, past, TERMS);
     }
@@ -226,11 +224,7 @@ contract GuaranteeAmendmentValuesTest is GuaranteeBase {
     function test_proposeAmendment_revertsWhenFixedExpiryMissing() public {
         bytes32 id = active("LG-2569-000001");
         vm.prank(bankA);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IGuaranteeRegistry.InvalidExpiry.selector, IGuaranteeRegistry.ExpiryType.FIXD, START, 0
-            )
-        );
+        vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.ExpiryNotInFuture.selector, id, 0, START));
         registry.proposeAmendment(id, AMOUNT, 0, TERMS);
     }
 
@@ -251,43 +245,43 @@ contract GuaranteeAmendmentValuesTest is GuaranteeBase {
         bytes32 id = active("LG-2569-000001");
         vm.prank(gateway);
         vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.NoPendingAmendment.selector, id));
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
     }
 
     function test_acceptAmendment_revertsWhenAlreadyAnswered() public {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(gateway);
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
         vm.prank(gateway);
         vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.NoPendingAmendment.selector, id));
-        registry.acceptAmendment(id, AGENCY);
+        registry.acceptAmendment(id, AGENCY, 1);
     }
 
+    /// A payment after the proposal makes it lapse, even one that would leave the proposed amount
+    /// below what has been paid.
     function test_acceptAmendment_revertsWhenPaymentsSinceProposalMadeItTooLow() public {
         bytes32 id = amended("LG-2569-000001", 40_000_000);
         vm.prank(gateway);
         registry.claim(id, AGENCY, 70_000_000, DEMAND);
         vm.prank(bankA);
-        registry.pay(id, 70_000_000, PAYMENT_REF);
+        registry.pay(id, 1, 70_000_000, PAYMENT_REF);
         vm.prank(gateway);
-        vm.expectRevert(
-            abi.encodeWithSelector(IGuaranteeRegistry.AmendedAmountTooLow.selector, id, 40_000_000, 70_000_001)
-        );
-        registry.acceptAmendment(id, AGENCY);
+        vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.NoPendingAmendment.selector, id));
+        registry.acceptAmendment(id, AGENCY, 1);
     }
 
     function test_rejectAmendment_revertsWithoutPendingAmendment() public {
         bytes32 id = active("LG-2569-000001");
         vm.prank(gateway);
         vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.NoPendingAmendment.selector, id));
-        registry.rejectAmendment(id, AGENCY, REASON);
+        registry.rejectAmendment(id, AGENCY, 1, REASON);
     }
 
     function test_rejectAmendment_revertsWithoutReasonCode() public {
         bytes32 id = amended("LG-2569-000001", 150_000_000);
         vm.prank(gateway);
         vm.expectRevert(requiredField("reasonCode"));
-        registry.rejectAmendment(id, AGENCY, bytes32(0));
+        registry.rejectAmendment(id, AGENCY, 1, bytes32(0));
     }
 
     function test_reduce_revertsWhenZero() public {
@@ -329,7 +323,11 @@ contract GuaranteeClaimValuesTest is GuaranteeBase {
         bytes32 id = active("LG-2569-000001");
         vm.warp(EXPIRY + 1);
         vm.prank(gateway);
-        vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.ClaimAfterExpiry.selector, id, EXPIRY, EXPIRY + 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IGuaranteeRegistry.ExpiryPassed.selector, id, IGuaranteeRegistry.Action.Claim, EXPIRY, EXPIRY + 1
+            )
+        );
         registry.claim(id, AGENCY, 40_000_000, DEMAND);
     }
 
@@ -371,7 +369,11 @@ contract GuaranteeClaimValuesTest is GuaranteeBase {
         bytes32 id = active("LG-2569-000001");
         vm.warp(EXPIRY + 1);
         vm.prank(gateway);
-        vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.ClaimAfterExpiry.selector, id, EXPIRY, EXPIRY + 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IGuaranteeRegistry.ExpiryPassed.selector, id, IGuaranteeRegistry.Action.Claim, EXPIRY, EXPIRY + 1
+            )
+        );
         registry.claimExtendOrPay(id, AGENCY, 40_000_000, EXPIRY + 90 * DAY, DEMAND);
     }
 
@@ -419,21 +421,21 @@ contract GuaranteeClaimValuesTest is GuaranteeBase {
         vm.expectRevert(
             abi.encodeWithSelector(IGuaranteeRegistry.PaymentExceedsClaim.selector, id, 40_000_001, 40_000_000)
         );
-        registry.pay(id, 40_000_001, PAYMENT_REF);
+        registry.pay(id, 1, 40_000_001, PAYMENT_REF);
     }
 
     function test_pay_revertsWhenZero() public {
         bytes32 id = claimed("LG-2569-000001", 40_000_000);
         vm.prank(bankA);
         vm.expectRevert(IGuaranteeRegistry.ZeroAmount.selector);
-        registry.pay(id, 0, PAYMENT_REF);
+        registry.pay(id, 1, 0, PAYMENT_REF);
     }
 
     function test_pay_revertsWithoutPaymentReference() public {
         bytes32 id = claimed("LG-2569-000001", 40_000_000);
         vm.prank(bankA);
         vm.expectRevert(requiredField("paymentReference"));
-        registry.pay(id, 40_000_000, bytes32(0));
+        registry.pay(id, 1, 40_000_000, bytes32(0));
     }
 
     function test_rejectClaim_revertsWithoutDiscrepancies() public {
@@ -441,7 +443,7 @@ contract GuaranteeClaimValuesTest is GuaranteeBase {
         bytes32[] memory none = new bytes32[](0);
         vm.prank(bankA);
         vm.expectRevert(abi.encodeWithSelector(IGuaranteeRegistry.NoDiscrepancies.selector, id));
-        registry.rejectClaim(id, none);
+        registry.rejectClaim(id, 1, none);
     }
 
     function test_extend_revertsBeforeRequestedExpiry() public {
@@ -451,7 +453,7 @@ contract GuaranteeClaimValuesTest is GuaranteeBase {
         vm.expectRevert(
             abi.encodeWithSelector(IGuaranteeRegistry.InvalidExtension.selector, id, requested - 1, requested)
         );
-        registry.extend(id, requested - 1);
+        registry.extend(id, 1, requested - 1);
     }
 
     function test_expire_revertsBeforeExpiry() public {

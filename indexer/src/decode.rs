@@ -170,6 +170,7 @@ impl IndexedEvent {
                 G::AmendmentProposed(e) => e.id,
                 G::AmendmentAccepted(e) => e.id,
                 G::AmendmentRejected(e) => e.id,
+                G::AmendmentLapsed(e) => e.id,
                 G::GuaranteeReduced(e) => e.id,
                 G::GuaranteeReleased(e) => e.id,
                 G::ClaimMade(e) => e.id,

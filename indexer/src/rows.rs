@@ -171,6 +171,7 @@ pub struct AmendmentRow {
     pub proposed_by: Vec<u8>,
     pub answered_by: Option<Vec<u8>>,
     pub proposed_block_number: i64,
+    pub lapse_cause: Option<String>,
     pub contract_address: Vec<u8>,
     pub block_number: i64,
     pub block_hash: Vec<u8>,

@@ -10,7 +10,8 @@ use egp_contracts::bindings::consortium::Consortium::ConsortiumEvents as C;
 use egp_contracts::bindings::credit_confirmation_registry::CreditConfirmationRegistry::CreditConfirmationRegistryEvents as K;
 use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::GuaranteeRegistryEvents as G;
 use egp_contracts::{
-    ApplicantType, Code, ConfirmationStatus, ExpiryType, GuaranteeStatus, GuaranteeType, IssuerKind, Purpose,
+    ApplicantType, Code, ConfirmationStatus, ExpiryType, GuaranteeAction, GuaranteeStatus, GuaranteeType, IssuerKind,
+    Purpose,
 };
 
 use crate::decode::{EntityKey, IndexedEvent, Payload};
@@ -307,6 +308,15 @@ impl State {
                     row.status = "Rejected".into();
                     row.reason_code = code_text(e.reasonCode);
                     row.answered_by = Some(e.actor.to_vec());
+                    row.stamp(p);
+                }
+            }
+            G::AmendmentLapsed(e) => {
+                g.status = guarantee_status(e.status);
+                clear_amendment(g);
+                if let Some(row) = record.amendments.get_mut(&e.sequence) {
+                    row.status = "Lapsed".into();
+                    row.lapse_cause = Some(name::<GuaranteeAction>(e.cause, GuaranteeAction::name));
                     row.stamp(p);
                 }
             }

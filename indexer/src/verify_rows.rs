@@ -56,7 +56,7 @@ pub(crate) async fn load_all(conn: &mut PgConnection, chain_id: u64) -> Result<D
         .await?,
         amendments: sqlx::query_as!(
             AmendmentRow,
-            "SELECT chain_id, guarantee_id, sequence, new_amount::text AS \"new_amount!\", new_expiry_date::text AS \"new_expiry_date!\", terms_hash, status, reason_code, amount_after::text AS \"amount_after\", outstanding_after::text AS \"outstanding_after\", expiry_date_after::text AS \"expiry_date_after\", proposed_by, answered_by, proposed_block_number, contract_address, block_number, block_hash, block_timestamp, transaction_hash, transaction_index, log_index, is_final FROM guarantee_amendments WHERE chain_id = $1 ORDER BY guarantee_id, sequence",
+            "SELECT chain_id, guarantee_id, sequence, new_amount::text AS \"new_amount!\", new_expiry_date::text AS \"new_expiry_date!\", terms_hash, status, reason_code, amount_after::text AS \"amount_after\", outstanding_after::text AS \"outstanding_after\", expiry_date_after::text AS \"expiry_date_after\", proposed_by, answered_by, proposed_block_number, lapse_cause, contract_address, block_number, block_hash, block_timestamp, transaction_hash, transaction_index, log_index, is_final FROM guarantee_amendments WHERE chain_id = $1 ORDER BY guarantee_id, sequence",
             chain_id
         )
         .fetch_all(&mut *conn)
@@ -93,6 +93,7 @@ pub(crate) fn guarantee_view(row: &GuaranteeRow, view: &Guarantee) -> Vec<(&'sta
         ("outstanding", row.outstanding.clone(), view.outstanding.to_string()),
         ("agency_code", row.agency_code.clone(), code_text(view.agencyCode).unwrap_or_default()),
         ("expiry_date", row.expiry_date.clone(), view.expiryDate.to_string()),
+        ("effective_date", row.effective_date.clone(), view.effectiveDate.to_string()),
         ("bank_code", row.bank_code.to_string(), view.bankCode.to_string()),
         (
             "guarantee_type",

@@ -154,7 +154,8 @@ impl CopyRow for AmendmentRow {
     const STATEMENT: &'static str = copy_statement!(
         "guarantee_amendments",
         "chain_id, guarantee_id, sequence, new_amount, new_expiry_date, terms_hash, status, reason_code, \
-         amount_after, outstanding_after, expiry_date_after, proposed_by, answered_by, proposed_block_number"
+         amount_after, outstanding_after, expiry_date_after, proposed_by, answered_by, proposed_block_number, \
+         lapse_cause"
     );
     fn encode(&self, out: &mut Encoder) {
         out.int8(self.chain_id);
@@ -171,6 +172,7 @@ impl CopyRow for AmendmentRow {
         out.bytea(&self.proposed_by);
         out.bytea_or_null(self.answered_by.as_deref());
         out.int8(self.proposed_block_number);
+        out.text_or_null(self.lapse_cause.as_deref());
         encode_provenance!(out, self);
     }
 }

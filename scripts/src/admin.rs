@@ -98,10 +98,22 @@ impl Egp {
 
     /// The outcome of a guarantee transition, with the status the contract holds after it.
     pub(crate) async fn guarantee_outcome(&self, action: &'static str, id: B256, sent: crate::Sent) -> Result<Outcome> {
+        self.answer_outcome(action, id, Subject::Guarantee { id }, sent).await
+    }
+
+    /// The outcome of a transition of guarantee `id` about `subject` (the guarantee, or the claim or
+    /// amendment an answer named), with the guarantee's status after it.
+    pub(crate) async fn answer_outcome(
+        &self,
+        action: &'static str,
+        id: B256,
+        subject: Subject,
+        sent: crate::Sent,
+    ) -> Result<Outcome> {
         let status: Option<GuaranteeStatus> = match sent.block {
             Some(block) => Some(self.guarantee_at(id, Some(block)).await?.status),
             None => None,
         };
-        Ok(Outcome { action, subject: Subject::Guarantee { id }, sent, status: status.map(|s| s.to_string()) })
+        Ok(Outcome { action, subject, sent, status: status.map(|s| s.to_string()) })
     }
 }

@@ -2,6 +2,11 @@
 //! amendment, pay or reject a claim, extend in answer to extend-or-pay; issue, revoke and supersede
 //! credit confirmations. Applicants' 13-digit ids are validated and committed here, locally: the
 //! plain id never leaves the process.
+//!
+//! The answers to a claim ([`Egp::pay`], [`Egp::reject_claim`], [`Egp::extend`]) name the claim
+//! they answer, as the contract requires: give the sequence number you read (`Some(n)`), or `None`
+//! to have it read here. Either way nothing is sent when no claim is open or when claim `n` is no
+//! longer the open one.
 
 use std::path::Path;
 
@@ -216,26 +221,34 @@ impl Egp {
         self.guarantee_outcome("propose amendment", id, sent).await
     }
 
-    /// Pays the open claim (all or part of it), with the payment reference's hash.
-    pub async fn pay(&self, id: B256, amount: Satang, payment_reference: B256) -> Result<Outcome> {
+    /// Pays the open claim of guarantee `id` (all or part of it), with the payment reference's hash.
+    /// `claim` is the sequence number of the claim the payment was prepared for, as the caller read
+    /// it; `None` pays the claim open now. Nothing is sent when no claim is open, or when `claim` is
+    /// no longer the open one ([`Error::NothingToAnswer`], [`Error::MovedOn`]).
+    pub async fn pay(&self, id: B256, claim: Option<u16>, amount: Satang, payment_reference: B256) -> Result<Outcome> {
+        let sequence = self.claim_to_answer(id, claim, "pay").await?;
         let registry = self.guarantees();
-        let sent = self.transact(registry.pay(id, amount.0, payment_reference)).await?;
-        self.guarantee_outcome("pay", id, sent).await
+        let sent = self.transact(registry.pay(id, sequence, amount.0, payment_reference)).await?;
+        self.answer_outcome("pay", id, Subject::Claim { id, sequence }, sent).await
     }
 
-    /// Rejects the open claim, listing every discrepancy.
-    pub async fn reject_claim(&self, id: B256, discrepancies: &[Code]) -> Result<Outcome> {
+    /// Rejects the open claim of guarantee `id`, listing every discrepancy. `claim` as for
+    /// [`Egp::pay`].
+    pub async fn reject_claim(&self, id: B256, claim: Option<u16>, discrepancies: &[Code]) -> Result<Outcome> {
+        let sequence = self.claim_to_answer(id, claim, "reject").await?;
         let registry = self.guarantees();
         let codes = discrepancies.iter().map(Code::to_b256).collect();
-        let sent = self.transact(registry.rejectClaim(id, codes)).await?;
-        self.guarantee_outcome("reject claim", id, sent).await
+        let sent = self.transact(registry.rejectClaim(id, sequence, codes)).await?;
+        self.answer_outcome("reject", id, Subject::Claim { id, sequence }, sent).await
     }
 
-    /// Answers an extend-or-pay claim by extending to the end of `new_expiry` (Bangkok).
-    pub async fn extend(&self, id: B256, new_expiry: NaiveDate) -> Result<Outcome> {
+    /// Answers the open extend-or-pay claim of guarantee `id` by extending to the end of
+    /// `new_expiry` (Bangkok). `claim` as for [`Egp::pay`].
+    pub async fn extend(&self, id: B256, claim: Option<u16>, new_expiry: NaiveDate) -> Result<Outcome> {
+        let sequence = self.claim_to_answer(id, claim, "extend").await?;
         let registry = self.guarantees();
-        let sent = self.transact(registry.extend(id, dates::end_of_day(new_expiry))).await?;
-        self.guarantee_outcome("extend", id, sent).await
+        let sent = self.transact(registry.extend(id, sequence, dates::end_of_day(new_expiry))).await?;
+        self.answer_outcome("extend", id, Subject::Claim { id, sequence }, sent).await
     }
 
     /// Issues a credit confirmation from the signer's bank.

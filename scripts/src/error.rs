@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use alloy::primitives::{Address, TxHash};
-use egp_contracts::ContractRevert;
+use alloy::primitives::{Address, B256, TxHash};
 use egp_contracts::deployment::ManifestMismatch;
+use egp_contracts::{ContractRevert, GuaranteeStatus};
 
 /// Everything that can go wrong while driving egp-chain.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +79,34 @@ pub enum Error {
     /// The contract refused the call; nothing was sent.
     #[error("{0}")]
     Reverted(Box<ContractRevert>),
+    /// An answer was prepared for a claim or amendment that is no longer the open one; nothing was
+    /// sent.
+    #[error(
+        "guarantee {id}: {what} {expected} is no longer open{}; nothing was sent: read the guarantee again",
+        open.map_or_else(|| format!(" and no {what} is"), |open| format!(", {what} {open} is"))
+    )]
+    MovedOn {
+        /// The guarantee.
+        id: B256,
+        /// `claim` or `amendment`.
+        what: &'static str,
+        /// The sequence the answer was prepared for.
+        expected: u16,
+        /// The sequence open now, if any.
+        open: Option<u16>,
+    },
+    /// There is no open claim or pending amendment to answer; nothing was sent.
+    #[error("guarantee {id} is {status} with no {what} open: nothing to {action}")]
+    NothingToAnswer {
+        /// The guarantee.
+        id: B256,
+        /// `claim` or `amendment`.
+        what: &'static str,
+        /// The answer, in words ("pay", "accept").
+        action: &'static str,
+        /// The guarantee's status.
+        status: GuaranteeStatus,
+    },
     /// The transaction was mined but failed.
     #[error("transaction {hash} was mined in block {block} but reverted")]
     TransactionFailed {

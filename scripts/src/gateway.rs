@@ -5,6 +5,11 @@
 //! [`GatewayCall`] is the one place each step's registry call is built: the `Egp` methods below
 //! send it from this connection's wallet; the API's outbox (`egp-api`) simulates it, signs it
 //! with the gateway's signer and sends it itself.
+//!
+//! The answers to an amendment ([`Egp::accept_amendment`], [`Egp::reject_amendment`]) name the
+//! amendment they answer, as the contract requires: give the sequence number e-GP showed the agency
+//! (`Some(n)`), or `None` to have it read here. Either way nothing is sent when no amendment is
+//! pending or when amendment `n` is no longer the pending one.
 
 use alloy::contract::RawCallBuilder;
 use alloy::primitives::{Address, B256, Bytes};
@@ -14,7 +19,7 @@ use chrono::NaiveDate;
 use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry as Registry;
 use egp_contracts::{Code, Satang, dates};
 
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Subject};
 use crate::{Egp, Result};
 
 /// One agency-side step, with its own arguments.
@@ -27,10 +32,15 @@ pub enum GatewayStep {
         /// The reason code.
         reason: Code,
     },
-    /// Accept the pending amendment.
-    AcceptAmendment,
-    /// Reject the pending amendment, with a reason code.
+    /// Accept the pending amendment, named by its sequence (a stale one is refused).
+    AcceptAmendment {
+        /// The sequence number of the amendment answered.
+        amendment: u16,
+    },
+    /// Reject the pending amendment, named by its sequence, with a reason code.
     RejectAmendment {
+        /// The sequence number of the amendment answered.
+        amendment: u16,
         /// The reason code.
         reason: Code,
     },
@@ -86,7 +96,7 @@ impl GatewayStep {
         match self {
             Self::Accept => "accept",
             Self::Reject { .. } => "reject",
-            Self::AcceptAmendment => "accept amendment",
+            Self::AcceptAmendment { .. } => "accept amendment",
             Self::RejectAmendment { .. } => "reject amendment",
             Self::Reduce { .. } => "reduce",
             Self::Release { .. } => "release",
@@ -112,10 +122,16 @@ impl GatewayCall {
             GatewayStep::Reject { reason } => {
                 Registry::rejectCall { id, agencyCode: agency, reasonCode: reason.to_b256() }.abi_encode()
             }
-            GatewayStep::AcceptAmendment => Registry::acceptAmendmentCall { id, agencyCode: agency }.abi_encode(),
-            GatewayStep::RejectAmendment { reason } => {
-                Registry::rejectAmendmentCall { id, agencyCode: agency, reasonCode: reason.to_b256() }.abi_encode()
+            GatewayStep::AcceptAmendment { amendment } => {
+                Registry::acceptAmendmentCall { id, agencyCode: agency, sequence: *amendment }.abi_encode()
             }
+            GatewayStep::RejectAmendment { amendment, reason } => Registry::rejectAmendmentCall {
+                id,
+                agencyCode: agency,
+                sequence: *amendment,
+                reasonCode: reason.to_b256(),
+            }
+            .abi_encode(),
             GatewayStep::Reduce { by } => Registry::reduceCall { id, agencyCode: agency, reduceBy: by.0 }.abi_encode(),
             GatewayStep::Release { obligations_ended } => Registry::releaseCall {
                 id,
@@ -141,6 +157,19 @@ impl GatewayCall {
         };
         encoded.into()
     }
+
+    /// What an outcome of the call says it acted on, in words and as a subject: an answer to an
+    /// amendment names the amendment ("accept amendment 2 of guarantee 0x…").
+    fn acted_on(&self) -> (&'static str, Subject) {
+        let id = self.guarantee;
+        match &self.step {
+            GatewayStep::AcceptAmendment { amendment } => ("accept", Subject::Amendment { id, sequence: *amendment }),
+            GatewayStep::RejectAmendment { amendment, .. } => {
+                ("reject", Subject::Amendment { id, sequence: *amendment })
+            }
+            step => (step.describe(), Subject::Guarantee { id }),
+        }
+    }
 }
 
 impl Egp {
@@ -148,7 +177,8 @@ impl Egp {
     /// waited for; a refusal is one sentence and nothing is sent.
     pub async fn gateway(&self, call: &GatewayCall) -> Result<Outcome> {
         let sent = self.transact(self.gateway_call(call)).await?;
-        self.guarantee_outcome(call.step.describe(), call.guarantee, sent).await
+        let (action, subject) = call.acted_on();
+        self.answer_outcome(action, call.guarantee, subject, sent).await
     }
 
     /// Simulates `call` as sent by `gateway` (`eth_call` on the latest block): `Ok` when the
@@ -173,14 +203,27 @@ impl Egp {
         self.gateway(&GatewayCall::new(id, agency, GatewayStep::Reject { reason: reason.clone() })).await
     }
 
-    /// Accepts the pending amendment.
-    pub async fn accept_amendment(&self, id: B256, agency: &Code) -> Result<Outcome> {
-        self.gateway(&GatewayCall::new(id, agency, GatewayStep::AcceptAmendment)).await
+    /// Accepts the pending amendment of guarantee `id` for `agency`. `amendment` is the sequence
+    /// number of the amendment the agency agreed to, as read; `None` accepts the one pending now.
+    /// Nothing is sent when none is pending, or when `amendment` is no longer the pending one
+    /// ([`crate::Error::NothingToAnswer`], [`crate::Error::MovedOn`]).
+    pub async fn accept_amendment(&self, id: B256, agency: &Code, amendment: Option<u16>) -> Result<Outcome> {
+        let amendment = self.amendment_to_answer(id, amendment, "accept").await?;
+        self.gateway(&GatewayCall::new(id, agency, GatewayStep::AcceptAmendment { amendment })).await
     }
 
-    /// Rejects the pending amendment, with a reason code.
-    pub async fn reject_amendment(&self, id: B256, agency: &Code, reason: &Code) -> Result<Outcome> {
-        self.gateway(&GatewayCall::new(id, agency, GatewayStep::RejectAmendment { reason: reason.clone() })).await
+    /// Rejects the pending amendment of guarantee `id` for `agency`, with a reason code.
+    /// `amendment` as for [`Egp::accept_amendment`].
+    pub async fn reject_amendment(
+        &self,
+        id: B256,
+        agency: &Code,
+        amendment: Option<u16>,
+        reason: &Code,
+    ) -> Result<Outcome> {
+        let amendment = self.amendment_to_answer(id, amendment, "reject").await?;
+        let step = GatewayStep::RejectAmendment { amendment, reason: reason.clone() };
+        self.gateway(&GatewayCall::new(id, agency, step)).await
     }
 
     /// Releases `by` of the outstanding amount (a partial release).

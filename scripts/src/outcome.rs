@@ -16,6 +16,20 @@ pub enum Subject {
         /// Its id.
         id: B256,
     },
+    /// A claim on an e-LG (what the bank's answers act on).
+    Claim {
+        /// The guarantee's id.
+        id: B256,
+        /// The claim's sequence number.
+        sequence: u16,
+    },
+    /// An amendment of an e-LG (what the agency's answers act on).
+    Amendment {
+        /// The guarantee's id.
+        id: B256,
+        /// The amendment's sequence number.
+        sequence: u16,
+    },
     /// A credit confirmation.
     Confirmation {
         /// Its id.
@@ -51,6 +65,8 @@ impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Guarantee { id } => write!(f, "guarantee {id}"),
+            Self::Claim { id, sequence } => write!(f, "claim {sequence} of guarantee {id}"),
+            Self::Amendment { id, sequence } => write!(f, "amendment {sequence} of guarantee {id}"),
             Self::Confirmation { id } => write!(f, "credit confirmation {id}"),
             Self::Issuer { bank_code } => write!(f, "issuer {bank_code}"),
             Self::Signer { bank_code, address } => write!(f, "signer {address} of issuer {bank_code}"),
@@ -99,7 +115,10 @@ impl Outcome {
     /// The id of the guarantee or confirmation the outcome is about (zero for other subjects).
     pub fn subject_id(&self) -> B256 {
         match self.subject {
-            Subject::Guarantee { id } | Subject::Confirmation { id } => id,
+            Subject::Guarantee { id }
+            | Subject::Claim { id, .. }
+            | Subject::Amendment { id, .. }
+            | Subject::Confirmation { id } => id,
             _ => B256::ZERO,
         }
     }

@@ -73,6 +73,8 @@ pub struct GuaranteeView {
     pub expiry_type: ExpiryType,
     /// Expiry (FIXD) as a Bangkok date-time.
     pub expiry: Option<String>,
+    /// In force from (Bangkok date-time): no claim before.
+    pub effective: String,
     /// Amendments proposed so far.
     pub amendments: u16,
     /// Whether the last amendment awaits the agency.
@@ -99,14 +101,16 @@ impl fmt::Display for GuaranteeView {
         writeln!(f, "amount      {}", self.amount)?;
         writeln!(f, "outstanding {}", self.outstanding)?;
         writeln!(f, "paid        {}", self.total_paid)?;
+        writeln!(f, "effective   {}", self.effective)?;
         writeln!(f, "expiry      {} {}", self.expiry_type, self.expiry.as_deref().unwrap_or(""))?;
-        writeln!(
-            f,
-            "amendments  {}{}",
-            self.amendments,
-            if self.amendment_pending { " (last one pending)" } else { "" }
-        )?;
-        writeln!(f, "claims      {} (open: {})", self.claims, self.open_claim)?;
+        match self.pending_amendment() {
+            Some(sequence) => writeln!(f, "amendments  {} (amendment {sequence} pending)", self.amendments)?,
+            None => writeln!(f, "amendments  {}", self.amendments)?,
+        }
+        match self.open_claim() {
+            Some(sequence) => writeln!(f, "claims      {} (claim {sequence} open: {})", self.claims, self.open_claim)?,
+            None => writeln!(f, "claims      {} (none open)", self.claims)?,
+        }
         write!(f, "releases    {}", self.releases)?;
         if let Some(id) = self.replaces {
             write!(f, "\nreplaces    {id}")?;
@@ -115,6 +119,19 @@ impl fmt::Display for GuaranteeView {
             write!(f, "\nreplaced by {id}")?;
         }
         Ok(())
+    }
+}
+
+impl GuaranteeView {
+    /// The sequence number of the open claim, if one is open (also while the guarantee is
+    /// suspended: the claim stays open under the suspension).
+    pub fn open_claim(&self) -> Option<u16> {
+        (self.open_claim.0 != 0).then_some(self.claims)
+    }
+
+    /// The sequence number of the amendment awaiting the agency, if any.
+    pub fn pending_amendment(&self) -> Option<u16> {
+        self.amendment_pending.then_some(self.amendments)
     }
 }
 
@@ -173,6 +190,25 @@ pub struct IssuerView {
     pub signers: u32,
 }
 
+/// The sequence to answer: `open`, if there is one and it is the `expected` one (when given).
+fn answerable(
+    id: B256,
+    what: &'static str,
+    action: &'static str,
+    status: GuaranteeStatus,
+    open: Option<u16>,
+    expected: Option<u16>,
+) -> Result<u16> {
+    match (open, expected) {
+        (Some(open), Some(expected)) if open != expected => {
+            Err(Error::MovedOn { id, what, expected, open: Some(open) })
+        }
+        (Some(open), _) => Ok(open),
+        (None, Some(expected)) => Err(Error::MovedOn { id, what, expected, open: None }),
+        (None, None) => Err(Error::NothingToAnswer { id, what, action, status }),
+    }
+}
+
 fn nonzero(word: B256) -> Option<B256> {
     (word != B256::ZERO).then_some(word)
 }
@@ -203,6 +239,7 @@ impl Egp {
             outstanding: Satang(g.outstanding),
             total_paid: Satang(g.totalPaid),
             expiry: (expiry_type == ExpiryType::FIXD).then(|| dates::to_bangkok(g.expiryDate).to_rfc3339()),
+            effective: dates::to_bangkok(g.effectiveDate).to_rfc3339(),
             expiry_type,
             amendments: g.amendmentCount,
             amendment_pending: g.amendmentPending,
@@ -212,6 +249,23 @@ impl Egp {
             replaces: nonzero(g.replaces),
             replaced_by: nonzero(g.replacedBy),
         })
+    }
+
+    /// The sequence number of the claim an answer (`action`: "pay", "reject", "extend") to guarantee
+    /// `id` names: the claim open now, which must be `expected` when the caller read one. Refuses
+    /// with [`Error::NothingToAnswer`] when no claim is open and [`Error::MovedOn`] when another one
+    /// is, so that nothing is sent.
+    pub async fn claim_to_answer(&self, id: B256, expected: Option<u16>, action: &'static str) -> Result<u16> {
+        let view = self.guarantee(id).await?;
+        answerable(id, "claim", action, view.status, view.open_claim(), expected)
+    }
+
+    /// The sequence number of the amendment an answer (`action`: "accept", "reject") to guarantee
+    /// `id` names: the one pending now, which must be `expected` when the caller read one. Refuses
+    /// like [`Egp::claim_to_answer`].
+    pub async fn amendment_to_answer(&self, id: B256, expected: Option<u16>, action: &'static str) -> Result<u16> {
+        let view = self.guarantee(id).await?;
+        answerable(id, "amendment", action, view.status, view.pending_amendment(), expected)
     }
 
     /// A credit confirmation as the registry holds it now.
@@ -293,5 +347,24 @@ mod tests {
             let error = bad.parse::<RecordRef>().unwrap_err().to_string();
             assert!(error.starts_with(expected), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn answers_name_the_open_claim_or_refuse_in_words() {
+        let id = B256::repeat_byte(7);
+        let status = GuaranteeStatus::Claimed;
+        assert_eq!(answerable(id, "claim", "pay", status, Some(2), None).unwrap(), 2);
+        assert_eq!(answerable(id, "claim", "pay", status, Some(2), Some(2)).unwrap(), 2);
+        let moved = answerable(id, "claim", "pay", status, Some(2), Some(1)).unwrap_err().to_string();
+        assert_eq!(
+            moved,
+            format!(
+                "guarantee {id}: claim 1 is no longer open, claim 2 is; nothing was sent: read the guarantee again"
+            )
+        );
+        let gone = answerable(id, "amendment", "accept", status, None, Some(1)).unwrap_err().to_string();
+        assert!(gone.contains("amendment 1 is no longer open and no amendment is; nothing was sent"), "{gone}");
+        let none = answerable(id, "claim", "pay", GuaranteeStatus::Active, None, None).unwrap_err().to_string();
+        assert_eq!(none, format!("guarantee {id} is Active with no claim open: nothing to pay"));
     }
 }

@@ -1,8 +1,16 @@
 //! Realistic demo data for a development chain: guarantees of every type from every bank of the
 //! local consortium to its agencies, with valid synthetic 13-digit ids, amounts of 5% of plausible
-//! budgets, and lifecycles spread over every status; plus credit confirmations. Deterministic for
-//! a given seed.
+//! budgets, and lifecycles spread over every status (and over answered, lapsed and pending
+//! amendments, and guarantees not yet in force); plus credit confirmations. Deterministic for a
+//! given seed.
+//!
+//! A guarantee can only expire after its fixed expiry, which must lie in the future when it is
+//! issued: the expired ones are issued to expire at the end of the chain's day, and once every
+//! story is told the seed moves anvil's clock past that moment (`evm_increaseTime`, then one empty
+//! block: transactions are simulated against the latest block's time) and expires them. The chain's
+//! clock runs ahead of the wall clock by at most a day after.
 
+use alloy::primitives::B256;
 use chrono::{Days, NaiveDate};
 use egp_contracts::deployment::Deployment;
 use egp_contracts::{BankCode, Code, GuaranteeType, Pepper, Satang, ThaiId, dates};
@@ -11,7 +19,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::bank::{Amendment, ConfirmationPurpose, ConfirmationTerms, Expiry, GuaranteeTerms, reference_hash};
 use crate::local::LocalConsortium;
-use crate::{Egp, Result};
+use crate::{Egp, Error, Result};
 
 /// What to seed.
 #[derive(Debug, Clone)]
@@ -32,6 +40,9 @@ pub struct SeedReport {
     pub confirmations: usize,
     /// Transactions sent.
     pub transactions: usize,
+    /// Blocks mined without a transaction, to move the chain's clock past the expiry of the
+    /// guarantees seeded as expired (0 or 1).
+    pub empty_blocks: usize,
 }
 
 /// Where a seeded guarantee's life ends.
@@ -44,6 +55,8 @@ enum Story {
     Amended,
     AmendmentPending,
     AmendmentRejected,
+    AmendmentLapsed,
+    NotYetEffective,
     Reduced,
     Released,
     Claimed,
@@ -58,7 +71,11 @@ enum Story {
     Suspended,
 }
 
-const STORIES: [Story; 19] = [
+/// How many stories there are: seeding this many guarantees tells each once, so every status
+/// appears whatever the seed.
+pub const STORY_COUNT: usize = STORIES.len();
+
+const STORIES: [Story; 21] = [
     Story::Pending,
     Story::Accepted,
     Story::Rejected,
@@ -66,6 +83,8 @@ const STORIES: [Story; 19] = [
     Story::Amended,
     Story::AmendmentPending,
     Story::AmendmentRejected,
+    Story::AmendmentLapsed,
+    Story::NotYetEffective,
     Story::Reduced,
     Story::Released,
     Story::Claimed,
@@ -126,6 +145,7 @@ pub async fn seed(
     let today = dates::bangkok_date(parties.admin.chain_time().await?);
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut report = SeedReport::default();
+    let mut expiring = Vec::new();
     let total = options.guarantees;
     for index in 0..total {
         // Every story appears before any repeats; then at random.
@@ -133,13 +153,49 @@ pub async fn seed(
             Some(story) => *story,
             None => STORIES[rng.gen_range(0..STORIES.len())],
         };
-        guarantee_story(&parties, &pepper, &mut rng, today, options.seed, index, story, &mut report).await?;
+        // An expired story ends at the end of the chain's day, which may no longer be `today`.
+        let day = match story {
+            Story::Expired => dates::bangkok_date(parties.admin.chain_time().await?),
+            _ => today,
+        };
+        let id = guarantee_story(&parties, &pepper, &mut rng, day, options.seed, index, story, &mut report).await?;
+        if story == Story::Expired {
+            expiring.push((id, dates::end_of_day(day)));
+        }
         if index % 4 == 3 {
             confirmation_story(&parties, &pepper, &mut rng, today, options.seed, index, &mut report).await?;
         }
         progress(index + 1, total);
     }
+    if let Some(last) = expiring.iter().map(|(_, expiry)| *expiry).max() {
+        report.empty_blocks += advance_clock_past(url, &parties.admin, last).await?;
+        for (id, _) in expiring {
+            parties.admin.expire_guarantee(id).await?;
+            report.transactions += 1;
+        }
+    }
     Ok(report)
+}
+
+/// Moves anvil's clock past `moment` (unless it is past already) and mines a block there, so that
+/// what follows is simulated and mined after it. Returns the blocks mined (0 or 1).
+async fn advance_clock_past(url: &str, egp: &Egp, moment: u64) -> Result<usize> {
+    use alloy::providers::Provider;
+    let now = egp.chain_time().await?;
+    if now > moment {
+        return Ok(0);
+    }
+    let refused = |error: alloy::transports::TransportError| {
+        Error::Usage(format!(
+            "seeding expired guarantees moves the chain's clock with evm_increaseTime and evm_mine, which the node \
+             at {url} refused ({error}): seed an anvil chain (egp chain)"
+        ))
+    };
+    let provider = egp.provider();
+    let _: serde_json::Value =
+        provider.raw_request("evm_increaseTime".into(), (moment + 1 - now,)).await.map_err(refused)?;
+    let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.map_err(refused)?;
+    Ok(1)
 }
 
 #[allow(clippy::too_many_arguments, reason = "one story's context; a struct would only rename the arguments")]
@@ -152,7 +208,7 @@ async fn guarantee_story(
     index: usize,
     story: Story,
     report: &mut SeedReport,
-) -> Result<()> {
+) -> Result<B256> {
     let (bank_code, bank) = &parties.banks[rng.gen_range(0..parties.banks.len())];
     let agency = parties.agencies[rng.gen_range(0..parties.agencies.len())].clone();
     let guarantee_type = [
@@ -170,14 +226,16 @@ async fn guarantee_story(
     let amount = Satang(budget_baht * share); // budget × share% in satang = budget_baht × 100 × share / 100
     let issue_date = today.checked_sub_days(Days::new(rng.gen_range(0..60))).unwrap_or(today);
     let expiry = match story {
-        // Expired: a short fixed term that has already ended.
-        Story::Expired => Expiry::Fixed(today.checked_sub_days(Days::new(1)).unwrap_or(today)),
+        // Expired: a short fixed term that ends today (the seed expires it once the day is over).
+        Story::Expired => Expiry::Fixed(today),
         // Extend-or-pay needs a fixed expiry; an open one would leave the story merely Active.
         _ if !matches!(story, Story::ExtendOrPay | Story::Extended) && rng.gen_ratio(1, 10) => Expiry::Open,
         _ => Expiry::Fixed(issue_date.checked_add_days(Days::new(rng.gen_range(180..1100))).unwrap_or(issue_date)),
     };
     let effective_date = match story {
         Story::Expired => today.checked_sub_days(Days::new(90)).unwrap_or(today),
+        // Accepted now, in force from a date some weeks ahead (no claim before it).
+        Story::NotYetEffective => today.checked_add_days(Days::new(rng.gen_range(7..45))).unwrap_or(today),
         _ => issue_date,
     };
     let terms = GuaranteeTerms {
@@ -216,17 +274,15 @@ async fn guarantee_story(
             bank.cancel(id, &Code::new("ISSUED-IN-ERROR")?).await?;
             step("cancel");
         }
-        Story::Expired => {
-            parties.admin.expire_guarantee(id).await?;
-            step("expire");
-        }
+        // Expired once the seed has moved the clock past today.
+        Story::Expired => {}
         _ => {
             gateway.accept(id, &agency).await?;
             step("accept");
             let claim_amount = Satang(amount.0 / 4);
             let demand = reference_hash(&format!("demand {seed} {index}"));
             match story {
-                Story::Amended | Story::AmendmentPending | Story::AmendmentRejected => {
+                Story::Amended | Story::AmendmentPending | Story::AmendmentRejected | Story::AmendmentLapsed => {
                     let new_expiry = match expiry {
                         Expiry::Fixed(date) => date.checked_add_days(Days::new(90)),
                         _ => None,
@@ -238,12 +294,21 @@ async fn guarantee_story(
                     };
                     bank.propose_amendment(id, &amendment).await?;
                     step("amend");
-                    if story == Story::Amended {
-                        gateway.accept_amendment(id, &agency).await?;
-                        step("accept amendment");
-                    } else if story == Story::AmendmentRejected {
-                        gateway.reject_amendment(id, &agency, &reason).await?;
-                        step("reject amendment");
+                    match story {
+                        Story::Amended => {
+                            gateway.accept_amendment(id, &agency, None).await?;
+                            step("accept amendment");
+                        }
+                        Story::AmendmentRejected => {
+                            gateway.reject_amendment(id, &agency, None, &reason).await?;
+                            step("reject amendment");
+                        }
+                        // The agency releases part of it before answering: the proposal lapses.
+                        Story::AmendmentLapsed => {
+                            gateway.reduce(id, &agency, Satang(amount.0 / 5)).await?;
+                            step("reduce");
+                        }
+                        _ => {}
                     }
                 }
                 Story::Reduced => {
@@ -259,12 +324,13 @@ async fn guarantee_story(
                     step("claim");
                     match story {
                         Story::PaidPartially => {
-                            bank.pay(id, claim_amount, reference_hash(&format!("GFMIS-{seed}-{index}"))).await?;
+                            let reference = reference_hash(&format!("GFMIS-{seed}-{index}"));
+                            bank.pay(id, None, claim_amount, reference).await?;
                             step("pay");
                         }
                         Story::ClaimRejected => {
                             let discrepancies = [Code::new("LATE-PRESENTATION")?, Code::new("MISSING-STATEMENT")?];
-                            bank.reject_claim(id, &discrepancies).await?;
+                            bank.reject_claim(id, None, &discrepancies).await?;
                             step("reject claim");
                         }
                         Story::ClaimWithdrawn => {
@@ -280,14 +346,14 @@ async fn guarantee_story(
                     gateway.claim_extend_or_pay(id, &agency, claim_amount, requested, demand).await?;
                     step("claim extend or pay");
                     if story == Story::Extended {
-                        bank.extend(id, requested).await?;
+                        bank.extend(id, None, requested).await?;
                         step("extend");
                     }
                 }
                 Story::PaidOut => {
                     gateway.claim(id, &agency, amount, demand).await?;
                     step("claim");
-                    bank.pay(id, amount, reference_hash(&format!("GFMIS-{seed}-{index}"))).await?;
+                    bank.pay(id, None, amount, reference_hash(&format!("GFMIS-{seed}-{index}"))).await?;
                     step("pay");
                 }
                 Story::Superseded => {
@@ -310,7 +376,7 @@ async fn guarantee_story(
             }
         }
     }
-    Ok(())
+    Ok(id)
 }
 
 async fn confirmation_story(

@@ -117,7 +117,10 @@ async fn the_readme_walkthrough_runs_and_prints_each_transaction() {
             ],
             "status Active",
         ),
-        (&["gateway", "accept-amendment", "002/LG-2569-000001", "--agency", "21009"], "status Active"),
+        (
+            &["gateway", "accept-amendment", "002/LG-2569-000001", "--agency", "21009", "--amendment", "1"],
+            "accept amendment 1 of guarantee",
+        ),
         (
             &[
                 "gateway",
@@ -132,7 +135,10 @@ async fn the_readme_walkthrough_runs_and_prints_each_transaction() {
             ],
             "status Claimed",
         ),
-        (&["bank", "pay", "002/LG-2569-000001", "--amount", "300,000", "--payment-ref", "GFMIS-1"], "status Active"),
+        (
+            &["bank", "pay", "002/LG-2569-000001", "--amount", "300,000", "--payment-ref", "GFMIS-1", "--claim", "1"],
+            "pay claim 1 of guarantee",
+        ),
     ];
     for (args, expected) in steps {
         let signer = if args[0] == "gateway" { gateway } else { bank };
@@ -159,6 +165,22 @@ async fn the_readme_walkthrough_runs_and_prints_each_transaction() {
     assert_eq!(without.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&without.stderr).contains("--public-url or EGP_PUBLIC_URL"));
     assert!(!stack.dir.join("other.svg").exists());
+
+    // An answer to a claim that is no longer open: one sentence, nothing sent.
+    let before = stack.block().await;
+    let output = stack.egp(&with(
+        &bank,
+        &["bank", "pay", "002/LG-2569-000001", "--amount", "1", "--payment-ref", "GFMIS-2", "--claim", "1"],
+    ));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap().trim(),
+        format!(
+            "error: guarantee {id}: claim 1 is no longer open and no claim is; nothing was sent: read the guarantee \
+             again"
+        )
+    );
+    assert_eq!(stack.block().await, before);
 }
 
 #[tokio::test]

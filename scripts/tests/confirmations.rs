@@ -130,13 +130,19 @@ async fn anyone_expires_a_confirmation_once_its_validity_has_passed() {
     let anyone = net.connect(net.funded_stranger(1).await).await;
     let refused = anyone.expire_confirmation(id).await;
     let sentence = reverted(refused);
-    let prefix =
-        format!("credit confirmation {id} is valid until {} (Unix time); it is only ", bangkok_end_of_day(today));
+    let prefix = format!("credit confirmation {id} is valid until {today}T23:59:59+07:00; it is only ");
     assert!(sentence.starts_with(&prefix), "{sentence}");
 
     net.advance_time(2 * 86_400).await;
     let view = anyone.confirmation(id).await.unwrap();
     assert_eq!((view.status, view.expired), (ConfirmationStatus::Valid, true), "expired even before anyone marks it");
+    // Expired whether or not anyone marked it: the bank can no longer revoke it.
+    let refused = reverted(bank.revoke_confirmation(id, &code("TOO-LATE")).await);
+    assert!(
+        refused.starts_with(&format!("credit confirmation {id} expired at {today}T23:59:59+07:00 (it is ")),
+        "{refused}"
+    );
+    assert!(refused.ends_with("it can no longer be revoked or superseded"), "{refused}");
     let expired = anyone.expire_confirmation(id).await.unwrap();
     assert_step(&anyone, &expired, "expire", id, "Expired").await;
     assert_eq!(anyone.confirmation(id).await.unwrap().status, ConfirmationStatus::Expired);

@@ -7,8 +7,8 @@ use alloy::primitives::B256;
 use alloy::providers::Provider;
 use chrono::Days;
 use common::{
-    BBL, HIGHWAYS, IRRIGATION, KBANK, Net, assert_guarantee_step, bangkok_end_of_day, bangkok_midnight, code, company,
-    event, fixed_expiry, pepper, terms,
+    BBL, HIGHWAYS, IRRIGATION, KBANK, Net, assert_answer_step, assert_guarantee_step, bangkok_end_of_day,
+    bangkok_midnight, code, company, event, fixed_expiry, pepper, terms,
 };
 use egp::bank::{Amendment, Expiry, reference_hash};
 use egp::{Error, Subject};
@@ -71,7 +71,9 @@ async fn issue_puts_every_field_on_chain_and_reads_back() {
     assert_eq!((view.amount, view.outstanding, view.total_paid), (Satang(125_000_000), Satang(125_000_000), Satang(0)));
     assert_eq!(view.expiry_type, ExpiryType::FIXD);
     assert_eq!(view.expiry, bangkok_expiry(fixed_expiry(&terms)));
+    assert_eq!(view.effective, format!("{today}T00:00:00+07:00"));
     assert_eq!((view.amendments, view.claims, view.releases), (0, 0, 0));
+    assert_eq!((view.pending_amendment(), view.open_claim()), (None, None));
     assert_eq!((view.replaces, view.replaced_by), (None, None));
 
     // What --json prints: the transaction, block, gas, id and status.
@@ -135,8 +137,10 @@ async fn accept_amend_claim_and_pay_partially_then_in_full() {
     assert_eq!(view.amount, Satang(125_000_000), "old terms stay in force until the agency accepts");
     assert_eq!(view.expiry, bangkok_expiry(fixed_expiry(&terms)));
 
-    let amended = gateway.accept_amendment(id, agency).await.unwrap();
-    assert_guarantee_step(&gateway, &amended, "accept amendment", id, "Active").await;
+    assert_eq!(view.pending_amendment(), Some(1));
+    let amended = gateway.accept_amendment(id, agency, None).await.unwrap();
+    assert_answer_step(&gateway, &amended, "accept", Subject::Amendment { id, sequence: 1 }, "Active").await;
+    assert_eq!(amended.to_string().split(':').next().unwrap(), format!("accept amendment 1 of guarantee {id}"));
     let view = bank.guarantee(id).await.unwrap();
     assert_eq!((view.amount, view.outstanding), (Satang(150_000_000), Satang(150_000_000)));
     assert_eq!(view.expiry, bangkok_expiry(new_expiry));
@@ -146,8 +150,9 @@ async fn accept_amend_claim_and_pay_partially_then_in_full() {
     assert_guarantee_step(&gateway, &claimed, "claim", id, "Claimed").await;
     assert_eq!(bank.guarantee(id).await.unwrap().open_claim, Satang(40_000_000));
 
-    let paid = bank.pay(id, Satang(40_000_000), reference_hash("GFMIS 2569-000123")).await.unwrap();
-    assert_guarantee_step(&bank, &paid, "pay", id, "Active").await;
+    assert_eq!(bank.guarantee(id).await.unwrap().open_claim(), Some(1));
+    let paid = bank.pay(id, None, Satang(40_000_000), reference_hash("GFMIS 2569-000123")).await.unwrap();
+    assert_answer_step(&bank, &paid, "pay", Subject::Claim { id, sequence: 1 }, "Active").await;
     let receipt: G::ClaimPaid = event(&bank, &paid).await;
     assert_eq!(receipt.paymentReference, sha256("GFMIS 2569-000123"));
     let view = bank.guarantee(id).await.unwrap();
@@ -158,13 +163,13 @@ async fn accept_amend_claim_and_pay_partially_then_in_full() {
 
     // A claim for everything outstanding, paid in part: the rest stays guaranteed.
     gateway.claim(id, agency, Satang(110_000_000), sha256("demand 2")).await.unwrap();
-    let part = bank.pay(id, Satang(30_000_000), reference_hash("GFMIS 2569-000124")).await.unwrap();
-    assert_guarantee_step(&bank, &part, "pay", id, "Active").await;
+    let part = bank.pay(id, Some(2), Satang(30_000_000), reference_hash("GFMIS 2569-000124")).await.unwrap();
+    assert_answer_step(&bank, &part, "pay", Subject::Claim { id, sequence: 2 }, "Active").await;
     assert_eq!(bank.guarantee(id).await.unwrap().outstanding, Satang(80_000_000));
 
     gateway.claim(id, agency, Satang(80_000_000), sha256("demand 3")).await.unwrap();
-    let full = bank.pay(id, Satang(80_000_000), reference_hash("GFMIS 2569-000125")).await.unwrap();
-    assert_guarantee_step(&bank, &full, "pay", id, "PaidOut").await;
+    let full = bank.pay(id, None, Satang(80_000_000), reference_hash("GFMIS 2569-000125")).await.unwrap();
+    assert_answer_step(&bank, &full, "pay", Subject::Claim { id, sequence: 3 }, "PaidOut").await;
     let view = bank.guarantee(id).await.unwrap();
     assert_eq!(view.status, GuaranteeStatus::PaidOut);
     assert_eq!((view.outstanding, view.total_paid, view.claims), (Satang(0), Satang(150_000_000), 3));
@@ -200,8 +205,8 @@ async fn a_rejected_amendment_leaves_the_terms_as_they_were() {
     let amendment =
         Amendment { new_amount: Satang(100_000_000), new_expiry: Some(fixed_expiry(&terms)), terms_hash: sha256("d") };
     bank.propose_amendment(id, &amendment).await.unwrap();
-    let rejected = gateway.reject_amendment(id, &terms.agency, &code("NOT-AGREED")).await.unwrap();
-    assert_guarantee_step(&gateway, &rejected, "reject amendment", id, "Active").await;
+    let rejected = gateway.reject_amendment(id, &terms.agency, Some(1), &code("NOT-AGREED")).await.unwrap();
+    assert_answer_step(&gateway, &rejected, "reject", Subject::Amendment { id, sequence: 1 }, "Active").await;
     let view = bank.guarantee(id).await.unwrap();
     assert_eq!((view.amount, view.amendments, view.amendment_pending), (Satang(125_000_000), 1, false));
 }
@@ -240,8 +245,8 @@ async fn a_claim_is_rejected_with_every_discrepancy_or_withdrawn() {
 
     gateway.claim(id, &terms.agency, Satang(5_000_000), sha256("demand")).await.unwrap();
     let discrepancies = [code("LATE-PRESENTATION"), code("MISSING-STATEMENT")];
-    let rejected = bank.reject_claim(id, &discrepancies).await.unwrap();
-    assert_guarantee_step(&bank, &rejected, "reject claim", id, "Active").await;
+    let rejected = bank.reject_claim(id, None, &discrepancies).await.unwrap();
+    assert_answer_step(&bank, &rejected, "reject", Subject::Claim { id, sequence: 1 }, "Active").await;
     let event: G::ClaimRejected = event(&bank, &rejected).await;
     assert_eq!(event.discrepancies, discrepancies.iter().map(|d| d.to_b256()).collect::<Vec<_>>());
     assert_eq!(event.sequence, 1);
@@ -274,8 +279,8 @@ async fn extend_or_pay_is_answered_by_an_extension() {
     assert_eq!(made.requestedExpiryDate, bangkok_end_of_day(requested));
     assert_eq!(bank.guarantee(id).await.unwrap().open_claim, Satang(10_000_000));
 
-    let extended = bank.extend(id, requested).await.unwrap();
-    assert_guarantee_step(&bank, &extended, "extend", id, "Active").await;
+    let extended = bank.extend(id, Some(1), requested).await.unwrap();
+    assert_answer_step(&bank, &extended, "extend", Subject::Claim { id, sequence: 1 }, "Active").await;
     let view = bank.guarantee(id).await.unwrap();
     assert_eq!(view.expiry, bangkok_expiry(requested));
     assert_eq!((view.open_claim, view.outstanding), (Satang(0), Satang(125_000_000)));
@@ -310,9 +315,11 @@ async fn anyone_expires_a_guarantee_whose_fixed_expiry_has_passed() {
     terms.agency = code(IRRIGATION);
     terms.issue_date = today.checked_sub_days(Days::new(100)).unwrap();
     terms.effective_date = terms.issue_date;
-    terms.expiry = Expiry::Fixed(today.checked_sub_days(Days::new(1)).unwrap());
+    // A fixed expiry must lie in the future at issue: the end of today, then the clock moves past it.
+    terms.expiry = Expiry::Fixed(today);
     let accepted = net.issue_accepted(BBL, &terms).await;
     let pending = net.issue(BBL, &egp::bank::GuaranteeTerms { bank_ref: "LG-EXP-2".into(), ..terms.clone() }).await;
+    net.advance_past(bangkok_end_of_day(today)).await;
 
     // Someone with no role at all.
     let anyone = net.connect(net.funded_stranger(1).await).await;

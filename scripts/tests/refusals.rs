@@ -17,7 +17,7 @@ use egp_contracts::ContractRevert;
 use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::GuaranteeRegistryErrors;
 use egp_contracts::deployment::{Deployment, ManifestMismatch};
 use egp_contracts::types::record_id;
-use egp_contracts::{GuaranteeStatus, Satang};
+use egp_contracts::{GuaranteeStatus, Satang, dates};
 
 #[tokio::test]
 async fn bank_a_cannot_touch_bank_b_s_guarantee_or_confirmation() {
@@ -34,8 +34,8 @@ async fn bank_a_cannot_touch_bank_b_s_guarantee_or_confirmation() {
     let block = net.block().await;
 
     assert_eq!(reverted(kbank.cancel(pending, &code("MINE-NOW")).await), belongs(pending));
-    assert_eq!(reverted(kbank.pay(claimed, Satang(1_000_000), reference_hash("pay")).await), belongs(claimed));
-    assert_eq!(reverted(kbank.reject_claim(claimed, &[code("FORGED")]).await), belongs(claimed));
+    assert_eq!(reverted(kbank.pay(claimed, None, Satang(1_000_000), reference_hash("pay")).await), belongs(claimed));
+    assert_eq!(reverted(kbank.reject_claim(claimed, None, &[code("FORGED")]).await), belongs(claimed));
     let amendment = Amendment { new_amount: Satang(1), new_expiry: None, terms_hash: reference_hash("a") };
     assert_eq!(reverted(kbank.propose_amendment(claimed, &amendment).await), belongs(claimed));
     assert_eq!(net.block().await, block, "nothing was sent");
@@ -126,26 +126,25 @@ async fn an_expired_guarantee_cannot_be_claimed() {
     let mut terms = terms("LG-LATE-1", today);
     terms.issue_date = today.checked_sub_days(Days::new(60)).unwrap();
     terms.effective_date = terms.issue_date;
-    let expiry = today.checked_sub_days(Days::new(1)).unwrap();
-    terms.expiry = Expiry::Fixed(expiry);
-    // Accepted before anyone marked it expired: still Active, but past its expiry.
+    terms.expiry = Expiry::Fixed(today);
+    // Accepted before its expiry, then nobody marks it expired: still Active, but past its expiry.
     let id = net.issue_accepted(BBL, &terms).await;
+    net.advance_past(bangkok_end_of_day(today)).await;
     let block = net.block().await;
     let now = net.reader().await.chain_time().await.unwrap();
 
     let refused = gateway.claim(id, &terms.agency, Satang(1_000_000), reference_hash("late demand")).await;
     let Err(Error::Reverted(revert)) = refused else { panic!("a late claim went through: {refused:?}") };
-    let ContractRevert::Guarantee(GuaranteeRegistryErrors::ClaimAfterExpiry(late)) = revert.as_ref() else {
-        panic!("expected ClaimAfterExpiry, got {revert}");
+    let ContractRevert::Guarantee(GuaranteeRegistryErrors::ExpiryPassed(late)) = revert.as_ref() else {
+        panic!("expected ExpiryPassed, got {revert}");
     };
-    assert_eq!((late.id, late.expiryDate), (id, bangkok_end_of_day(expiry)));
+    assert_eq!((late.id, late.expiryDate), (id, bangkok_end_of_day(today)));
     assert!(late.timestamp >= now && late.timestamp <= now + 60, "simulated at {} (now {now})", late.timestamp);
     assert_eq!(
         revert.to_string(),
         format!(
-            "guarantee {id} expired at {} (Unix time); a claim at {} (Unix time) is too late",
-            bangkok_end_of_day(expiry),
-            late.timestamp
+            "guarantee {id} expired at {today}T23:59:59+07:00; it is {}, too late to claim",
+            dates::to_bangkok(late.timestamp).to_rfc3339()
         )
     );
     let requested = today.checked_add_days(Days::new(90)).unwrap();
@@ -157,6 +156,26 @@ async fn an_expired_guarantee_cannot_be_claimed() {
     assert_eq!((view.status, view.claims, view.open_claim), (GuaranteeStatus::Active, 0, Satang(0)));
 }
 
+#[tokio::test]
+async fn a_guarantee_cannot_be_issued_already_expired() {
+    let net = Net::start().await;
+    let today = net.today().await;
+    let mut terms = terms("LG-PAST-1", today);
+    terms.issue_date = today.checked_sub_days(Days::new(60)).unwrap();
+    terms.effective_date = terms.issue_date;
+    let yesterday = today.checked_sub_days(Days::new(1)).unwrap();
+    terms.expiry = Expiry::Fixed(yesterday);
+    let block = net.block().await;
+    let refused = reverted(net.bank(BBL).await.issue_guarantee(&terms, &pepper()).await);
+    let id = record_id(common::bank(BBL), "LG-PAST-1");
+    assert!(
+        refused.starts_with(&format!(
+            "guarantee {id}: the fixed expiry {yesterday}T23:59:59+07:00 has passed or is now (it is "
+        )),
+        "{refused}"
+    );
+    assert_eq!(net.block().await, block, "nothing was sent");
+}
 #[tokio::test]
 async fn a_wrong_keystore_password_sends_nothing() {
     let net = Net::start().await;

@@ -90,14 +90,14 @@ async fn a_full_lifecycle_is_seen_step_by_step_with_its_history() {
         let (expected, outcome) = match step {
             0 => ("ACTIVE", gateway.accept(id, &agency).await),
             1 => ("ACTIVE", bank.propose_amendment(id, &amendment).await),
-            2 => ("ACTIVE", gateway.accept_amendment(id, &agency).await),
+            2 => ("ACTIVE", gateway.accept_amendment(id, &agency, None).await),
             3 => (
                 "EXTEND_OR_PAY",
                 gateway.claim_extend_or_pay(id, &agency, Satang(50_000_000), later, reference_hash("demand 1")).await,
             ),
-            4 => ("ACTIVE", bank.extend(id, later).await),
+            4 => ("ACTIVE", bank.extend(id, None, later).await),
             5 => ("CLAIMED", gateway.claim(id, &agency, Satang(40_000_000), reference_hash("demand 2")).await),
-            6 => ("ACTIVE", bank.pay(id, Satang(30_000_000), reference_hash("GFMIS-E2E-1")).await),
+            6 => ("ACTIVE", bank.pay(id, None, Satang(30_000_000), reference_hash("GFMIS-E2E-1")).await),
             _ => ("RELEASED", gateway.release(id, &agency, today).await),
         };
         let outcome = outcome.unwrap();

@@ -61,7 +61,7 @@ async fn a_subscription_receives_the_events_of_a_lifecycle_in_order() {
         bank.issue_guarantee(&terms("LG-E2E-SUB", COMPANY, today), &pepper()).await.unwrap(),
         gateway.accept(id, &agency).await.unwrap(),
         gateway.claim(id, &agency, Satang(10_000_000), reference_hash("demand")).await.unwrap(),
-        bank.pay(id, Satang(10_000_000), reference_hash("GFMIS-SUB")).await.unwrap(),
+        bank.pay(id, None, Satang(10_000_000), reference_hash("GFMIS-SUB")).await.unwrap(),
         gateway.release(id, &agency, today).await.unwrap(),
     ];
     let expected = ["GuaranteeIssued", "GuaranteeAccepted", "ClaimMade", "ClaimPaid", "GuaranteeReleased"];

@@ -295,6 +295,16 @@ impl Stack {
         }
     }
 
+    /// What `egp-indexer verify` finds over everything indexed so far: every event, block and
+    /// current-state row compared with the chain and a fresh fold of its events.
+    pub async fn verify(&self) -> egp_indexer::verify::Report {
+        let deployment = egp_contracts::Deployment::read(&self.manifest).expect("the manifest");
+        let chain = egp_indexer::chain::Chain::connect(&self.rpc_url, Duration::from_secs(10), Default::default())
+            .expect("the node");
+        let mut conn = egp_indexer::follow::connect(&self.database_url).await.expect("the database");
+        egp_indexer::verify::verify(&mut conn, &chain, &deployment, None, None).await.expect("verify runs")
+    }
+
     /// A connection signing as `signer`.
     pub async fn connect(&self, signer: PrivateKeySigner) -> Egp {
         Egp::connect(&self.rpc_url, &self.manifest, Some(signer)).await.expect("connect")

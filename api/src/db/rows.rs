@@ -106,6 +106,7 @@ pub struct AmendmentRow {
     pub proposed_by: Vec<u8>,
     pub answered_by: Option<Vec<u8>>,
     pub proposed_block_number: i64,
+    pub lapse_cause: Option<String>,
     #[sqlx(flatten)]
     pub provenance: ProvenanceRow,
 }
@@ -114,8 +115,8 @@ pub struct AmendmentRow {
 pub const AMENDMENT_COLUMNS: &str = "guarantee_id, sequence, new_amount::text AS new_amount, \
      new_expiry_date::text AS new_expiry_date, terms_hash, status, reason_code, amount_after::text AS amount_after, \
      outstanding_after::text AS outstanding_after, expiry_date_after::text AS expiry_date_after, proposed_by, \
-     answered_by, proposed_block_number, chain_id, contract_address, block_number, block_hash, block_timestamp, \
-     transaction_hash, transaction_index, log_index, is_final";
+     answered_by, proposed_block_number, lapse_cause, chain_id, contract_address, block_number, block_hash, \
+     block_timestamp, transaction_hash, transaction_index, log_index, is_final";
 
 /// A row of `guarantee_claims`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

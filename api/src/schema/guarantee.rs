@@ -135,7 +135,8 @@ impl Guarantee {
     async fn suspension_reason_hash(&self) -> Option<String> {
         self.0.suspension_reason_hash.as_deref().map(hex0x)
     }
-    /// Whether the last amendment awaits the agency (the old terms are in force meanwhile).
+    /// Whether the last amendment awaits the agency (the old terms are in force meanwhile); never
+    /// once the guarantee has ended, nor after a payment, extension or reduction made it lapse.
     async fn amendment_pending(&self) -> bool {
         self.0.amendment_pending
     }
@@ -237,13 +238,19 @@ impl Amendment {
     async fn terms_hash(&self) -> String {
         hex0x(&self.0.terms_hash)
     }
-    /// `Pending`, `Accepted` or `Rejected`.
+    /// `Pending`, `Accepted`, `Rejected` or `Lapsed` (unanswered when a later change of terms or the
+    /// end of the guarantee overtook it: see `lapseCause`).
     async fn status(&self) -> &str {
         &self.0.status
     }
     /// The agency's reason code for a rejection.
     async fn reason_code(&self) -> Option<&str> {
         self.0.reason_code.as_deref()
+    }
+    /// What made a `Lapsed` amendment lapse: `Pay`, `Extend` or `Reduce` (a change of the terms it
+    /// was proposed against), `Release`, `Expire` or `Supersede` (the end of the guarantee).
+    async fn lapse_cause(&self) -> Option<&str> {
+        self.0.lapse_cause.as_deref()
     }
     /// Amount after acceptance.
     async fn amount_after(&self) -> async_graphql::Result<Option<Amount>> {

@@ -16,7 +16,7 @@ const RECORD: &str = r#"query($id: String) { guarantee(id: $id) {
     issueDate effectiveDate expiryType expiryDate agencyCode agency { name } projectNumber contractNumber
     applicantCommitment applicantType documentHash status amendmentPending openClaimAmount { satang }
     replacesId replacedById issuedBlockNumber issuedTransactionHash
-    amendments { sequence status newAmount { satang } amountAfter { satang } provenance { blockNumber } }
+    amendmentPending amendments { sequence status lapseCause newAmount { satang } amountAfter { satang } provenance { blockNumber } }
     claims { sequence status amount { satang } paidAmount { satang } paymentReference }
     releases { sequence }
     history { name contract args provenance { blockNumber logIndex transactionHash } }
@@ -47,7 +47,8 @@ async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, 
     let gateway = world.gateway().await;
     let agency = code(HIGHWAYS);
 
-    // LG-A: accepted, amended to 1,500,000, claimed and paid 300,000.
+    // LG-A: accepted, amended to 1,500,000, amended again (pending), claimed and paid 300,000: the
+    // payment makes amendment 2 lapse.
     let a = world.issue_accepted(BBL, &terms("LG-A", today)).await;
     let bbl = world.bank(BBL).await;
     let amendment = Amendment {
@@ -56,9 +57,11 @@ async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, 
         terms_hash: reference_hash("amendment 1"),
     };
     bbl.propose_amendment(a, &amendment).await.unwrap();
-    gateway.accept_amendment(a, &agency).await.unwrap();
+    gateway.accept_amendment(a, &agency, None).await.unwrap();
+    let second = Amendment { new_amount: Satang(200_000_000), ..amendment };
+    bbl.propose_amendment(a, &second).await.unwrap();
     gateway.claim(a, &agency, Satang(30_000_000), reference_hash("demand")).await.unwrap();
-    let paid = bbl.pay(a, Satang(30_000_000), reference_hash("GFMIS-1")).await.unwrap();
+    let paid = bbl.pay(a, None, Satang(30_000_000), reference_hash("GFMIS-1")).await.unwrap();
     // LG-B: pending, another applicant, 500,000.
     let mut b = terms("LG-B", today);
     b.applicant = PERSON.parse().unwrap();
@@ -104,11 +107,16 @@ async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, 
     assert_eq!(g["applicantCommitment"], commitment.to_string());
     assert_eq!(g["amendments"][0]["status"], "Accepted");
     assert_eq!(g["amendments"][0]["amountAfter"]["satang"], "150000000");
+    assert_eq!(g["amendments"][0]["lapseCause"], json!(null));
+    assert_eq!(g["amendments"][1]["status"], "Lapsed");
+    assert_eq!(g["amendments"][1]["lapseCause"], "Pay");
+    assert_eq!(g["amendmentPending"], false, "the payment overtook amendment 2");
     assert_eq!(g["claims"][0]["status"], "Paid");
     assert_eq!(g["claims"][0]["paidAmount"]["satang"], "30000000");
     let names: Vec<&str> = g["history"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
     assert_eq!(names.first(), Some(&"GuaranteeIssued"), "{names:?}");
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), 8, "{names:?}");
+    assert_eq!(names.last(), Some(&"AmendmentLapsed"), "{names:?}");
     let p = &g["provenance"];
     assert_eq!(p["blockNumber"], paid.sent.block.unwrap());
     assert_eq!(p["transactionHash"], paid.sent.transaction.unwrap().to_string());

@@ -50,7 +50,7 @@ async fn every_reason_fresh_reads_and_the_verify_role(pool_options: PgPoolOption
     gateway.reject(rejected, &agency, &code("WRONG-PROJECT")).await.unwrap();
     let paid_out = world.issue_accepted(BBL, &terms("PAIDOUT", today)).await;
     gateway.claim(paid_out, &agency, Satang(125_000_000), reference_hash("demand all")).await.unwrap();
-    bbl.pay(paid_out, Satang(125_000_000), reference_hash("GFMIS-9")).await.unwrap();
+    bbl.pay(paid_out, None, Satang(125_000_000), reference_hash("GFMIS-9")).await.unwrap();
     let old = world.issue_accepted(BBL, &terms("OLD", today)).await;
     let new = world.issue_accepted(BBL, &terms("NEW", today)).await;
     gateway.supersede(old, &agency, new).await.unwrap();

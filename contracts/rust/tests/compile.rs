@@ -5,7 +5,7 @@ use egp_contracts::compile::{self, DEPLOYED_CONTRACTS, SOLC_VERSION, Toolchain};
 use egp_contracts::tools::contracts_root;
 use egp_contracts::types::{
     ApplicantType, ConfirmationStatus, ExpiryType, GuaranteeAction, GuaranteeStatus, GuaranteeType, IssuerKind,
-    IssuerStatus, Purpose,
+    IssuerStatus, Purpose, Role,
 };
 
 #[test]
@@ -76,6 +76,7 @@ fn rust_enums_match_the_solidity_enums() {
         (solidity_enum(&confirmations, "ConfirmationStatus"), names(ConfirmationStatus::ALL)),
         (solidity_enum(&consortium, "IssuerKind"), names(IssuerKind::ALL)),
         (solidity_enum(&consortium, "IssuerStatus"), names(IssuerStatus::ALL)),
+        (solidity_enum(&consortium, "Role"), names(Role::ALL)),
         (solidity_enum(&types, "ApplicantType"), names(ApplicantType::ALL)),
     ];
     for (solidity, rust) in cases {

@@ -8,7 +8,9 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 /// with which addresses, which government agencies exist, and which addresses are e-GP gateways.
 /// @dev The Comptroller General's Department (CGD) holds `DEFAULT_ADMIN_ROLE`. Bank codes are the
 /// 3-digit Bank of Thailand codes held as integers (`002` is `2`); agency codes are the GFMIS
-/// department codes held as left-aligned ASCII in a `bytes32` (`"21009"`).
+/// department codes held as left-aligned ASCII in a `bytes32` (`"21009"`), at most 11 bytes long.
+/// The admin role (granted with `grantRole`), the gateways and the signers are disjoint sets of
+/// addresses.
 interface IConsortium is IAccessControl {
     /// @notice Whether an issuer is a commercial bank or a finance company licensed for guarantees.
     enum IssuerKind {
@@ -21,6 +23,15 @@ interface IConsortium is IAccessControl {
         None,
         Active,
         Suspended
+    }
+
+    /// @notice The duties no address may combine (separation of duties): the CGD admin, an e-GP
+    /// gateway and an issuer's signer are always three different addresses, so that nobody can, for
+    /// example, issue a guarantee and accept it for the agency.
+    enum Role {
+        Admin,
+        Gateway,
+        Signer
     }
 
     /// @notice An issuer as stored on chain.
@@ -76,6 +87,11 @@ interface IConsortium is IAccessControl {
     error NotGateway(address caller);
     /// @notice A required value was zero or empty; `field` names it in ASCII.
     error RequiredFieldEmpty(bytes32 field);
+    /// @notice `account` holds `held` already, and one address holds only one of admin, gateway and
+    /// signer.
+    error RoleConflict(address account, Role held);
+    /// @notice An agency code has at most `maxLength` bytes (the guarantee registry stores it in 11).
+    error AgencyCodeTooLong(bytes32 agencyCode, uint256 maxLength);
 
     /// @notice Admits an issuer. Admin only.
     function admitIssuer(uint16 bankCode, IssuerKind kind, string calldata name) external;
@@ -84,13 +100,14 @@ interface IConsortium is IAccessControl {
     /// @notice Resumes a suspended issuer. Admin only.
     function resumeIssuer(uint16 bankCode) external;
     /// @notice Lets `signer` sign for the issuer. Admin only. Add the new key before removing the
-    /// old one to rotate keys without downtime.
+    /// old one to rotate keys without downtime. `signer` must be neither the admin nor a gateway.
     function addSigner(uint16 bankCode, address signer) external;
     /// @notice Stops `signer` signing for the issuer. Admin only.
     function removeSigner(uint16 bankCode, address signer) external;
-    /// @notice Registers a government agency. Admin only.
+    /// @notice Registers a government agency (a code of 1 to 11 bytes). Admin only.
     function registerAgency(bytes32 agencyCode, string calldata name) external;
-    /// @notice Authorises an e-GP gateway address. Admin only.
+    /// @notice Authorises an e-GP gateway address, which must be neither the admin nor a signer.
+    /// Admin only.
     function authoriseGateway(address gateway) external;
     /// @notice Revokes an e-GP gateway address. Admin only.
     function revokeGateway(address gateway) external;
@@ -101,6 +118,8 @@ interface IConsortium is IAccessControl {
     function issuerOf(address signer) external view returns (uint16);
     /// @notice The bank code the caller signs for; reverts unless that issuer is active.
     function requireActiveSigner(address signer) external view returns (uint16 bankCode);
+    /// @notice Reverts unless the issuer admitted under `bankCode` is active.
+    function requireActiveIssuer(uint16 bankCode) external view;
     /// @notice Whether `agencyCode` is registered.
     function isAgency(bytes32 agencyCode) external view returns (bool);
     /// @notice Whether `account` is an authorised e-GP gateway.

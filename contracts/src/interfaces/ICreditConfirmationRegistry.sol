@@ -6,7 +6,8 @@ import {IEgpTypes} from "./Types.sol";
 /// @title ICreditConfirmationRegistry
 /// @notice Electronic credit confirmations: a bank's statement that a supplier has approved credit
 /// facilities of at least `creditLine` as of `asOfDate`, for one project or for supplier registration.
-/// @dev Only the issuing bank's active signers issue, revoke and supersede; anyone marks an
+/// @dev Only the issuing bank's active signers issue, revoke and supersede (not after `validUntil`:
+/// an overdue confirmation is expired whether or not anyone marked it); anyone marks an
 /// overdue confirmation expired (readers must treat it as expired after `validUntil` anyway).
 /// Amounts are THB in satang; dates are Unix seconds. The supplier appears only as an HMAC commitment.
 interface ICreditConfirmationRegistry {
@@ -101,6 +102,9 @@ interface ICreditConfirmationRegistry {
     error ConfirmationNotYetExpired(bytes32 id, uint64 validUntil, uint64 timestamp);
     /// @notice A replacement must be for the same supplier.
     error SupplierMismatch(bytes32 id);
+    /// @notice The confirmation's validity ended at `validUntil` (whether or not anyone marked it
+    /// expired): it can no longer be revoked or superseded.
+    error ConfirmationExpired(bytes32 id, uint64 validUntil, uint64 timestamp);
 
     /// @notice How long a confirmation is valid when the bank does not say: 90 days.
     function DEFAULT_VALIDITY() external view returns (uint64);
@@ -111,9 +115,10 @@ interface ICreditConfirmationRegistry {
 
     /// @notice Bank: issues a confirmation. Returns its id.
     function issue(ConfirmationRequest calldata request) external returns (bytes32 id);
-    /// @notice Bank: revokes a valid confirmation.
+    /// @notice Bank: revokes a valid confirmation, before its `validUntil`.
     function revoke(bytes32 id, bytes32 reasonCode) external;
-    /// @notice Bank: issues `replacement` for the same supplier and marks `id` superseded, in one step.
+    /// @notice Bank: issues `replacement` for the same supplier and marks `id` superseded, in one step,
+    /// before `id`'s `validUntil`.
     function supersede(bytes32 id, ConfirmationRequest calldata replacement) external returns (bytes32 replacementId);
     /// @notice Anyone: marks a confirmation past its `validUntil` as expired.
     function expire(bytes32 id) external;

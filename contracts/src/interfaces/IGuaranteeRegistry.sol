@@ -9,7 +9,10 @@ import {IEgpTypes} from "./Types.sol";
 /// extend-or-pay), payment, rejection, extension, expiry, supersession and suspension.
 /// @dev Actors: the issuing bank (any active signer of the issuer whose code is in the id), the
 /// beneficiary agency (through an authorised e-GP gateway naming the agency), the consortium admin
-/// (suspend/resume only) and anyone (expire). Amounts are THB in satang; dates are Unix seconds.
+/// (suspend/resume only) and anyone (expire). Amounts are THB in satang, at most 2^96 - 1; dates
+/// are Unix seconds, at most `LATEST_DATE` (9999-12-31). An answer names what it answers: `pay`,
+/// `rejectClaim` and `extend` the claim's sequence number, `acceptAmendment` and `rejectAmendment`
+/// the amendment's; an answer to anything but the open one is refused as stale.
 /// Every event carries everything an indexer needs to rebuild the record without calling the
 /// contract: the status after the change, the amounts after the change, sequence numbers and the
 /// actor. Personal data never appears: the applicant is an HMAC-SHA256 commitment.
@@ -74,10 +77,10 @@ interface IGuaranteeRegistry {
     /// @param branchCode Issuing branch, left-aligned ASCII.
     /// @param amount Guaranteed amount in satang, > 0.
     /// @param issueDate Date on the guarantee document.
-    /// @param effectiveDate From when the guarantee is in force.
-    /// @param expiryDate For FIXD: after `effectiveDate`. For OPEN and COND: 0.
+    /// @param effectiveDate From when the guarantee is in force: no claim before it.
+    /// @param expiryDate For FIXD: after `effectiveDate` and after the time of issue. For OPEN and COND: 0.
     /// @param expiryConditionHash For COND: hash of the condition text. Otherwise 0.
-    /// @param agencyCode Beneficiary agency (registered in the consortium).
+    /// @param agencyCode Beneficiary agency (registered in the consortium; at most 11 bytes).
     /// @param projectNumber e-GP project number (11 digits), left-aligned ASCII.
     /// @param contractNumber The procurement contract's number, if any.
     /// @param applicantCommitment HMAC-SHA256 of the applicant's 13-digit id under the consortium pepper.
@@ -105,13 +108,15 @@ interface IGuaranteeRegistry {
     /// @param outstanding What can still be claimed: amount less reductions and payments.
     /// @param agencyCode Beneficiary agency.
     /// @param expiryDate Current expiry (FIXD), else 0.
+    /// @param effectiveDate From when it is in force (no claim before).
     /// @param bankCode Issuing bank.
     /// @param status Current status.
     /// @param statusBeforeSuspension The status `resume` returns to.
     /// @param amendmentCount Amendments proposed so far (the last one's sequence number).
     /// @param claimCount Claims made so far (the last one's sequence number).
     /// @param releaseCount Reductions and releases so far (the last one's sequence number).
-    /// @param amendmentPending Whether amendment `amendmentCount` awaits the agency.
+    /// @param amendmentPending Whether amendment `amendmentCount` awaits the agency (never in a
+    /// terminal status: a pending amendment lapses when the guarantee ends).
     /// @param claimAmount Amount of the open claim, if any.
     /// @param claimRequestedExpiry Expiry requested by an open extend-or-pay claim.
     /// @param totalPaid Sum of all payments, satang.
@@ -125,6 +130,7 @@ interface IGuaranteeRegistry {
         uint128 outstanding;
         bytes32 agencyCode;
         uint64 expiryDate;
+        uint64 effectiveDate;
         uint16 bankCode;
         GuaranteeType guaranteeType;
         ExpiryType expiryType;
@@ -185,6 +191,11 @@ interface IGuaranteeRegistry {
     event AmendmentRejected(
         bytes32 indexed id, uint16 sequence, bytes32 reasonCode, Status status, bytes32 agencyCode, address actor
     );
+    /// @notice Pending amendment `sequence` lapsed unanswered: `cause` changed the terms it was
+    /// proposed against (a payment, an extension, a reduction) or ended the guarantee (a release, an
+    /// expiry, a supersession, a payout). Emitted in the same transaction, after `cause`'s own event;
+    /// `status` is the status after it.
+    event AmendmentLapsed(bytes32 indexed id, uint16 sequence, Action cause, Status status, address actor);
     /// @notice The agency released part of the guarantee (release `sequence`).
     event GuaranteeReduced(
         bytes32 indexed id,
@@ -267,6 +278,8 @@ interface IGuaranteeRegistry {
     error ZeroAmount();
     /// @notice A reduction must leave something outstanding (use `release` to release all).
     error ReductionNotPartial(bytes32 id, uint128 reduceBy, uint128 outstanding);
+    /// @notice An amount must fit in 96 bits (`max`); no guarantee comes near it.
+    error AmountOutOfRange(uint128 amount, uint128 max);
     /// @notice The amount exceeds what is outstanding.
     error AmountExceedsOutstanding(bytes32 id, uint128 amount, uint128 outstanding);
     /// @notice The payment exceeds the open claim.
@@ -276,8 +289,16 @@ interface IGuaranteeRegistry {
     /// @notice The expiry settings are inconsistent: FIXD needs `expiryDate` after `effectiveDate`,
     /// OPEN and COND need `expiryDate` 0, COND needs a condition hash.
     error InvalidExpiry(ExpiryType expiryType, uint64 effectiveDate, uint64 expiryDate);
-    /// @notice A claim arrived after the fixed expiry.
-    error ClaimAfterExpiry(bytes32 id, uint64 expiryDate, uint64 timestamp);
+    /// @notice A fixed expiry, or a proposed one, must lie after the time of the transaction.
+    error ExpiryNotInFuture(bytes32 id, uint64 expiryDate, uint64 timestamp);
+    /// @notice `action` needs guarantee `id` before its fixed expiry, which passed at `expiryDate`.
+    error ExpiryPassed(bytes32 id, Action action, uint64 expiryDate, uint64 timestamp);
+    /// @notice `action` needs guarantee `id` in force, which it is only from `effectiveDate`.
+    error NotYetEffective(bytes32 id, Action action, uint64 effectiveDate, uint64 timestamp);
+    /// @notice A date must be at most `latest` (9999-12-31T23:59:59+07:00).
+    error DateOutOfRange(uint64 date, uint64 latest);
+    /// @notice The obligations cannot have ended after the time of the release.
+    error ObligationsEndInFuture(bytes32 id, uint64 obligationsEndedAt, uint64 timestamp);
     /// @notice An extension (requested or granted) must set the fixed expiry to `minimum` or later.
     error InvalidExtension(bytes32 id, uint64 expiryDate, uint64 minimum);
     /// @notice Only a guarantee with a fixed expiry can expire or be extended.
@@ -288,6 +309,10 @@ interface IGuaranteeRegistry {
     error AmendmentAlreadyPending(bytes32 id, uint16 sequence);
     /// @notice No amendment awaits the agency.
     error NoPendingAmendment(bytes32 id);
+    /// @notice The answer names amendment `named`, but the pending one is `pending`.
+    error StaleAmendment(bytes32 id, uint16 named, uint16 pending);
+    /// @notice The answer names claim `named`, but the open one is `open`.
+    error StaleClaim(bytes32 id, uint16 named, uint16 open);
     /// @notice A guarantee cannot replace itself, and a replacement can replace only one guarantee.
     error InvalidReplacement(bytes32 id, bytes32 replacementId);
     /// @notice The caller is not the consortium admin.
@@ -302,25 +327,27 @@ interface IGuaranteeRegistry {
 
     /// @notice Bank: issues a guarantee. Returns its id.
     function issue(IssueRequest calldata request) external returns (bytes32 id);
-    /// @notice Agency: accepts a pending guarantee.
+    /// @notice Agency: accepts a pending guarantee, before its fixed expiry, of an active issuer.
     function accept(bytes32 id, bytes32 agencyCode) external;
     /// @notice Agency: rejects a pending guarantee.
     function reject(bytes32 id, bytes32 agencyCode, bytes32 reasonCode) external;
     /// @notice Bank: cancels a guarantee the agency has not accepted yet, with a reason code.
     function cancel(bytes32 id, bytes32 reasonCode) external;
-    /// @notice Bank: proposes new amount, expiry (FIXD; 0 otherwise) and terms.
+    /// @notice Bank: proposes new amount, expiry (FIXD: a future date; 0 otherwise) and terms, before
+    /// a fixed expiry. The proposal lapses if a payment, extension or reduction comes first.
     function proposeAmendment(bytes32 id, uint128 newAmount, uint64 newExpiryDate, bytes32 termsHash)
         external
         returns (uint16 sequence);
-    /// @notice Agency: accepts the pending amendment.
-    function acceptAmendment(bytes32 id, bytes32 agencyCode) external;
-    /// @notice Agency: rejects the pending amendment.
-    function rejectAmendment(bytes32 id, bytes32 agencyCode, bytes32 reasonCode) external;
+    /// @notice Agency: accepts pending amendment `sequence`, before the fixed expiry and the proposed one.
+    function acceptAmendment(bytes32 id, bytes32 agencyCode, uint16 sequence) external;
+    /// @notice Agency: rejects pending amendment `sequence`.
+    function rejectAmendment(bytes32 id, bytes32 agencyCode, uint16 sequence, bytes32 reasonCode) external;
     /// @notice Agency: releases part of the outstanding amount.
     function reduce(bytes32 id, bytes32 agencyCode, uint128 reduceBy) external;
-    /// @notice Agency: releases the guarantee in full; obligations ended at `obligationsEndedAt`.
+    /// @notice Agency: releases the guarantee in full; obligations ended at `obligationsEndedAt`
+    /// (not in the future).
     function release(bytes32 id, bytes32 agencyCode, uint64 obligationsEndedAt) external;
-    /// @notice Agency: demands payment of `amount`.
+    /// @notice Agency: demands payment of `amount`, from the effective date until a fixed expiry.
     function claim(bytes32 id, bytes32 agencyCode, uint128 amount, bytes32 demandHash)
         external
         returns (uint16 sequence);
@@ -332,17 +359,18 @@ interface IGuaranteeRegistry {
         uint64 requestedExpiryDate,
         bytes32 demandHash
     ) external returns (uint16 sequence);
-    /// @notice Bank: pays the open claim, all or part of it, closing it.
-    function pay(bytes32 id, uint128 amount, bytes32 paymentReference) external;
-    /// @notice Bank: rejects the open claim, listing every discrepancy.
-    function rejectClaim(bytes32 id, bytes32[] calldata discrepancies) external;
-    /// @notice Bank: answers an extend-or-pay claim by extending to `newExpiryDate`.
-    function extend(bytes32 id, uint64 newExpiryDate) external;
+    /// @notice Bank: pays open claim `claimSequence`, all or part of it, closing it.
+    function pay(bytes32 id, uint16 claimSequence, uint128 amount, bytes32 paymentReference) external;
+    /// @notice Bank: rejects open claim `claimSequence`, listing every discrepancy.
+    function rejectClaim(bytes32 id, uint16 claimSequence, bytes32[] calldata discrepancies) external;
+    /// @notice Bank: answers extend-or-pay claim `claimSequence` by extending to `newExpiryDate`.
+    function extend(bytes32 id, uint16 claimSequence, uint64 newExpiryDate) external;
     /// @notice Agency: withdraws its open claim.
     function withdrawClaim(bytes32 id, bytes32 agencyCode) external;
     /// @notice Anyone: marks a guarantee whose fixed expiry has passed, with no open claim, as expired.
     function expire(bytes32 id) external;
-    /// @notice Agency: replaces an active guarantee with `replacementId` (same agency, already accepted).
+    /// @notice Agency: replaces an active guarantee with `replacementId` (same agency, already
+    /// accepted, in force: effective and before its fixed expiry, of an active issuer).
     function supersede(bytes32 id, bytes32 agencyCode, bytes32 replacementId) external;
     /// @notice Admin: freezes the guarantee (court order or fraud).
     function suspend(bytes32 id, bytes32 reasonHash) external;

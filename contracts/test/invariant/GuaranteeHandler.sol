@@ -8,9 +8,10 @@ import {IEgpTypes} from "../../src/interfaces/Types.sol";
 
 /// @notice Drives random sequences of every e-LG transition over six guarantees (even slots issued
 /// by bank 002, odd slots by bank 004; slot 5 names another agency), each as the actor the lifecycle
-/// names, plus attempts by wrong actors, issuer suspension and the passage of time. After every call
-/// it compares all six records with their state before the call and raises a flag on any forbidden
-/// change; ghost totals let the invariants check the books.
+/// names, plus attempts by wrong actors, issuer suspension and the passage of time. Answers name the
+/// claim or amendment they answer, sometimes a stale one; guarantees sometimes take effect in the
+/// future. After every call it compares all six records with their state before the call and raises
+/// a flag on any forbidden change; ghost totals let the invariants check the books.
 /// @dev Every action swallows reverts: the fuzzer is meant to wander into refused calls too. Values
 /// read from the registry are read before `vm.prank`, which applies to the next call of any kind.
 contract GuaranteeHandler {
@@ -62,12 +63,20 @@ contract GuaranteeHandler {
     bool public changedWhileSuspended;
     /// A guarantee in a terminal status changed.
     bool public terminalChanged;
+    /// An answer naming a claim or amendment other than the open one succeeded.
+    bool public staleAnswerSucceeded;
+    /// A time rule was broken: a claim before the effective date, an acceptance (of the guarantee or
+    /// an amendment) after the fixed expiry, an amendment accepted over a later change of terms.
+    bool public timeRuleBroken;
+    /// Whether the pending amendment of a guarantee was proposed before a change of terms since.
+    mapping(bytes32 id => bool) public termsChangedSinceProposal;
     /// What raised the first flag.
     string public firstViolation;
 
     struct Snapshot {
         bytes32[SLOTS] hash;
         IGuaranteeRegistry.Status[SLOTS] status;
+        bool[SLOTS] pending;
     }
 
     constructor(
@@ -172,6 +181,7 @@ contract GuaranteeHandler {
             IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(ids[slot]);
             snap.hash[slot] = keccak256(abi.encode(g));
             snap.status[slot] = g.status;
+            snap.pending[slot] = g.amendmentPending;
         }
     }
 
@@ -194,6 +204,16 @@ contract GuaranteeHandler {
         }
     }
 
+    /// A change of terms or an end of `slot` succeeded: an amendment pending before it lapsed.
+    function _lapses(uint256 slot, Snapshot memory before) private {
+        if (!before.pending[slot]) return;
+        if (registry.getGuarantee(ids[slot]).amendmentPending) {
+            _timeRuleBroken("a pending amendment survived a change of terms or the end of the guarantee");
+        } else {
+            successes["lapse"] += 1;
+        }
+    }
+
     function _violation(string memory what) private {
         if (bytes(firstViolation).length == 0) firstViolation = what;
     }
@@ -205,6 +225,30 @@ contract GuaranteeHandler {
             suspendedIssuerActed = true;
             _violation(string.concat("suspended issuer acted: ", action));
         }
+    }
+
+    function _staleAnswerSucceeded(string memory action) private {
+        staleAnswerSucceeded = true;
+        _violation(string.concat("stale answer succeeded: ", action));
+    }
+
+    function _timeRuleBroken(string memory what) private {
+        timeRuleBroken = true;
+        _violation(what);
+    }
+
+    /// The sequence an answer names: the open one (`current`), or, in one call in five, the one
+    /// before it (seed ending in 7) or after it (ending in 8).
+    function _answering(uint16 current, uint256 seed) private pure returns (uint16 named, bool stale) {
+        uint256 pick = seed % 10;
+        if (pick == 7 && current > 0) return (current - 1, true);
+        if (pick == 8 && current < type(uint16).max) return (current + 1, true);
+        return (current, false);
+    }
+
+    /// Whether a fixed expiry has passed.
+    function _expired(IGuaranteeRegistry.Guarantee memory g) private view returns (bool) {
+        return g.expiryType == IGuaranteeRegistry.ExpiryType.FIXD && block.timestamp > g.expiryDate;
     }
 
     function _wrongActorSucceeded(string memory action) private {
@@ -219,13 +263,14 @@ contract GuaranteeHandler {
     {
         uint256 slot = slotSeed % SLOTS;
         address signer = _signer(slot, signerSeed);
-        uint64 today = uint64(block.timestamp);
+        // One in four takes effect up to 20 days later.
+        uint64 today = uint64(block.timestamp) + (signerSeed % 4 == 1 ? uint64(_bound(daysSeed, 1, 20)) * 1 days : 0);
         IGuaranteeRegistry.IssueRequest memory request = IGuaranteeRegistry.IssueRequest({
             bankRef: refOf(slot),
             branchCode: "0001",
             guaranteeType: IGuaranteeRegistry.GuaranteeType(amountSeed % 6),
             amount: uint128(_bound(amountSeed, 1, 1e12)),
-            issueDate: today,
+            issueDate: uint64(block.timestamp),
             effectiveDate: today,
             expiryType: openEnded ? IGuaranteeRegistry.ExpiryType.OPEN : IGuaranteeRegistry.ExpiryType.FIXD,
             expiryDate: openEnded ? 0 : today + uint64(_bound(daysSeed, 1, 400)) * 1 days,
@@ -272,6 +317,7 @@ contract GuaranteeHandler {
             uint16
         ) {
             _bankActed(slot, "proposeAmendment");
+            termsChangedSinceProposal[ids[slot]] = false;
         } catch {}
         _check(before, 0);
     }
@@ -280,14 +326,19 @@ contract GuaranteeHandler {
         uint256 slot = _slot(slotSeed, OPEN_CLAIM);
         bytes32 id = ids[slot];
         address signer = _signer(slot, signerSeed);
-        uint128 claimAmount = registry.getGuarantee(id).claimAmount;
+        IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
+        uint128 claimAmount = g.claimAmount;
         // Often the whole claim, so that some guarantees are paid out.
         uint128 amount = amountSeed % 3 == 0 ? claimAmount : uint128(_bound(amountSeed, 1, claimAmount));
+        (uint16 sequence, bool stale) = _answering(g.claimCount, signerSeed >> 8);
         Snapshot memory before = _snapshot();
         vm.prank(signer);
-        try registry.pay(id, amount, keccak256(abi.encode("GFMIS", amountSeed))) {
+        try registry.pay(id, sequence, amount, keccak256(abi.encode("GFMIS", amountSeed))) {
             _bankActed(slot, "pay");
+            if (stale) _staleAnswerSucceeded("pay");
             paid[id] += amount;
+            termsChangedSinceProposal[id] = true;
+            _lapses(slot, before);
         } catch {}
         _check(before, 0);
     }
@@ -298,10 +349,12 @@ contract GuaranteeHandler {
         bytes32[] memory discrepancies = new bytes32[](2);
         discrepancies[0] = "LATE PRESENTATION";
         discrepancies[1] = "NO STATEMENT OF BREACH";
+        (uint16 sequence, bool stale) = _answering(registry.getGuarantee(ids[slot]).claimCount, signerSeed >> 8);
         Snapshot memory before = _snapshot();
         vm.prank(signer);
-        try registry.rejectClaim(ids[slot], discrepancies) {
+        try registry.rejectClaim(ids[slot], sequence, discrepancies) {
             _bankActed(slot, "rejectClaim");
+            if (stale) _staleAnswerSucceeded("rejectClaim");
         } catch {}
         _check(before, 0);
     }
@@ -309,15 +362,20 @@ contract GuaranteeHandler {
     function extend(uint256 slotSeed, uint256 signerSeed, uint256 daysSeed) external {
         uint256 slot = _slot(slotSeed, EXTEND_OR_PAY);
         address signer = _signer(slot, signerSeed);
-        uint64 requested = registry.getGuarantee(ids[slot]).claimRequestedExpiry;
+        IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(ids[slot]);
+        uint64 requested = g.claimRequestedExpiry;
         // Mostly at or after the requested date; sometimes a day short.
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 extraDays = uint64(daysSeed % 31); // below 31
         uint64 newExpiry = daysSeed % 8 == 0 && requested > 1 days ? requested - 1 days : requested + extraDays * 1 days;
+        (uint16 sequence, bool stale) = _answering(g.claimCount, signerSeed >> 8);
         Snapshot memory before = _snapshot();
         vm.prank(signer);
-        try registry.extend(ids[slot], newExpiry) {
+        try registry.extend(ids[slot], sequence, newExpiry) {
             _bankActed(slot, "extend");
+            if (stale) _staleAnswerSucceeded("extend");
+            termsChangedSinceProposal[ids[slot]] = true;
+            _lapses(slot, before);
         } catch {}
         _check(before, 0);
     }
@@ -326,10 +384,13 @@ contract GuaranteeHandler {
 
     function accept(uint256 slotSeed) external {
         uint256 slot = _slot(slotSeed, PENDING);
+        bool expired = _expired(registry.getGuarantee(ids[slot]));
         Snapshot memory before = _snapshot();
         vm.prank(gateway);
         try registry.accept(ids[slot], agencyOf(slot)) {
             successes["accept"] += 1;
+            if (expired) _timeRuleBroken("accepted after the fixed expiry");
+            if (bankOf(slot) == BANK_B && issuerBSuspended) _wrongActorSucceeded("accept from a suspended issuer");
         } catch {}
         _check(before, 0);
     }
@@ -344,22 +405,30 @@ contract GuaranteeHandler {
         _check(before, 0);
     }
 
-    function acceptAmendment(uint256 slotSeed) external {
+    function acceptAmendment(uint256 slotSeed, uint256 staleSeed) external {
         uint256 slot = _slot(slotSeed, ACTIVE);
+        bytes32 id = ids[slot];
+        IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
+        (uint16 sequence, bool stale) = _answering(g.amendmentCount, staleSeed);
         Snapshot memory before = _snapshot();
         vm.prank(gateway);
-        try registry.acceptAmendment(ids[slot], agencyOf(slot)) {
+        try registry.acceptAmendment(id, agencyOf(slot), sequence) {
             successes["acceptAmendment"] += 1;
+            if (stale) _staleAnswerSucceeded("acceptAmendment");
+            if (_expired(g)) _timeRuleBroken("amendment accepted after the fixed expiry");
+            if (termsChangedSinceProposal[id]) _timeRuleBroken("amendment accepted over a later change of terms");
         } catch {}
         _check(before, 0);
     }
 
-    function rejectAmendment(uint256 slotSeed) external {
+    function rejectAmendment(uint256 slotSeed, uint256 staleSeed) external {
         uint256 slot = _slot(slotSeed, ACTIVE | OPEN_CLAIM);
+        (uint16 sequence, bool stale) = _answering(registry.getGuarantee(ids[slot]).amendmentCount, staleSeed);
         Snapshot memory before = _snapshot();
         vm.prank(gateway);
-        try registry.rejectAmendment(ids[slot], agencyOf(slot), "NOT AGREED") {
+        try registry.rejectAmendment(ids[slot], agencyOf(slot), sequence, "NOT AGREED") {
             successes["rejectAmendment"] += 1;
+            if (stale) _staleAnswerSucceeded("rejectAmendment");
         } catch {}
         _check(before, 0);
     }
@@ -374,6 +443,8 @@ contract GuaranteeHandler {
         try registry.reduce(id, agencyOf(slot), by) {
             successes["reduce"] += 1;
             reduced[id] += by;
+            termsChangedSinceProposal[id] = true;
+            _lapses(slot, before);
         } catch {}
         _check(before, 0);
     }
@@ -387,13 +458,15 @@ contract GuaranteeHandler {
         vm.prank(gateway);
         try registry.release(ids[slot], agencyOf(slot), endedAt) {
             successes["release"] += 1;
+            _lapses(slot, before);
         } catch {}
         _check(before, 0);
     }
 
     function claim(uint256 slotSeed, uint256 amountSeed) external {
         uint256 slot = _slot(slotSeed, ACTIVE);
-        uint128 outstanding = registry.getGuarantee(ids[slot]).outstanding;
+        IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(ids[slot]);
+        uint128 outstanding = g.outstanding;
         uint128 amount = amountSeed % 3 == 0 ? outstanding : uint128(_bound(amountSeed, 1, outstanding));
         Snapshot memory before = _snapshot();
         vm.prank(gateway);
@@ -401,6 +474,7 @@ contract GuaranteeHandler {
             uint16
         ) {
             successes["claim"] += 1;
+            _claimedInTime(g);
         } catch {}
         _check(before, 0);
     }
@@ -414,8 +488,15 @@ contract GuaranteeHandler {
         vm.prank(gateway);
         try registry.claimExtendOrPay(ids[slot], agencyOf(slot), amount, requested, "demand") returns (uint16) {
             successes["claimExtendOrPay"] += 1;
+            _claimedInTime(g);
         } catch {}
         _check(before, 0);
+    }
+
+    /// A claim on `g` (as it was before the claim) succeeded: it must have been in force.
+    function _claimedInTime(IGuaranteeRegistry.Guarantee memory g) private {
+        if (block.timestamp < g.effectiveDate) _timeRuleBroken("claim before the effective date");
+        if (_expired(g)) _timeRuleBroken("claim after the fixed expiry");
     }
 
     function withdrawClaim(uint256 slotSeed) external {
@@ -435,6 +516,7 @@ contract GuaranteeHandler {
         vm.prank(gateway);
         try registry.supersede(ids[slot], agencyOf(slot), replacement) {
             successes["supersede"] += 1;
+            _lapses(slot, before);
         } catch {}
         _check(before, 0);
     }
@@ -467,6 +549,7 @@ contract GuaranteeHandler {
         vm.prank(stranger);
         try registry.expire(ids[slot]) {
             successes["expire"] += 1;
+            _lapses(slot, before);
         } catch {}
         _check(before, 0);
     }
@@ -508,15 +591,15 @@ contract GuaranteeHandler {
                 ok = true;
             } catch {}
         } else if (action == 2) {
-            try registry.pay(id, g.claimAmount == 0 ? 1 : g.claimAmount, "GFMIS") {
+            try registry.pay(id, g.claimCount, g.claimAmount == 0 ? 1 : g.claimAmount, "GFMIS") {
                 ok = true;
             } catch {}
         } else if (action == 3) {
-            try registry.rejectClaim(id, discrepancies) {
+            try registry.rejectClaim(id, g.claimCount, discrepancies) {
                 ok = true;
             } catch {}
         } else {
-            try registry.extend(id, g.claimRequestedExpiry) {
+            try registry.extend(id, g.claimCount, g.claimRequestedExpiry) {
                 ok = true;
             } catch {}
         }
@@ -529,7 +612,8 @@ contract GuaranteeHandler {
     function wrongAgency(uint256 slotSeed, uint256 actionSeed, uint256 actorSeed) external {
         uint256 slot = _slot(slotSeed, LIVE);
         bytes32 id = ids[slot];
-        uint128 outstanding = registry.getGuarantee(id).outstanding;
+        IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
+        uint128 outstanding = g.outstanding;
         uint128 claimable = outstanding == 0 ? 1 : outstanding;
         bool viaGateway = actorSeed % 2 == 0;
         address actor = viaGateway ? gateway : _nonGateway(actorSeed / 2);
@@ -556,7 +640,7 @@ contract GuaranteeHandler {
                 ok = true;
             } catch {}
         } else if (action == 4) {
-            try registry.acceptAmendment(id, agency) {
+            try registry.acceptAmendment(id, agency, g.amendmentCount) {
                 ok = true;
             } catch {}
         } else {

@@ -69,11 +69,14 @@ contract GuaranteeInvariants is Fixture {
         handler.accept(nth(0)); // slot 3
         handler.accept(nth(0)); // slot 4; slot 5 stays pending
         handler.proposeAmendment(nth(0), 1, 1_500_000_000, 200);
-        handler.acceptAmendment(nth(0));
+        handler.acceptAmendment(nth(0), 2); // names amendment 1, the pending one
         handler.proposeAmendment(nth(0), 0, 1_200_000_000, 200);
-        handler.rejectAmendment(nth(0));
-        handler.reduce(nth(0), 5);
+        handler.acceptAmendment(nth(0), 7); // names amendment 1: stale, refused
+        handler.rejectAmendment(nth(0), 2);
+        handler.proposeAmendment(nth(0), 0, 1_200_000_000, 200);
+        handler.reduce(nth(0), 5); // amendment 3 lapses
         handler.claim(nth(0), 1);
+        handler.pay(nth(0), 8 << 8, 3); // names claim 2 while claim 1 is open: stale, refused
         handler.pay(nth(0), 1, 3);
         handler.claim(nth(0), 1);
         handler.rejectClaim(nth(0), 0);
@@ -85,7 +88,8 @@ contract GuaranteeInvariants is Fixture {
         handler.wrongBank(nth(0), 0, 1);
         handler.resume(nth(0));
         handler.supersede(nth(0), nth(1)); // slot 2 replaced by slot 3
-        handler.release(nth(0), 0); // slot 3
+        handler.proposeAmendment(nth(0), 1, 1_100_000_000, 200); // slot 3
+        handler.release(nth(0), 0); // slot 3; its amendment lapses
         handler.claim(nth(0), 0); // slot 4, all of it
         handler.pay(nth(0), 0, 0); // all of it: PaidOut
         handler.warp(120 days);
@@ -98,7 +102,7 @@ contract GuaranteeInvariants is Fixture {
             handler.wrongAdmin(i, i, i % 2 == 0);
         }
 
-        string[20] memory actions = [
+        string[21] memory actions = [
             "issue",
             "cancel",
             "reject",
@@ -118,7 +122,8 @@ contract GuaranteeInvariants is Fixture {
             "supersede",
             "release",
             "expire",
-            "toggleIssuerB"
+            "toggleIssuerB",
+            "lapse"
         ];
         for (uint256 i = 0; i < actions.length; i++) {
             assertTrue(handler.successes(actions[i]) > 0, actions[i]);
@@ -145,6 +150,8 @@ contract GuaranteeInvariants is Fixture {
         assertOnlyIssuingBankActs();
         assertNothingChangesWhileSuspended();
         assertTrue(!handler.terminalChanged(), handler.firstViolation());
+        assertTrue(!handler.staleAnswerSucceeded(), handler.firstViolation());
+        assertTrue(!handler.timeRuleBroken(), handler.firstViolation());
         for (uint256 slot = 0; slot < handler.SLOTS(); slot++) {
             bytes32 id = handler.ids(slot);
             IGuaranteeRegistry.Guarantee memory g = registry.getGuarantee(id);
@@ -153,6 +160,7 @@ contract GuaranteeInvariants is Fixture {
             assertBooksBalance(id, g);
             assertOpenClaimConsistent(g);
             assertTerminalStatusNeverChanges(id, g);
+            assertNoPendingAmendmentWhenOver(g);
             assertSupersessionLinksBothWays(id, g);
         }
     }
@@ -199,6 +207,14 @@ contract GuaranteeInvariants is Fixture {
     function assertTerminalStatusNeverChanges(bytes32 id, IGuaranteeRegistry.Guarantee memory g) internal view {
         bytes32 recorded = handler.terminalHash(id);
         if (recorded != bytes32(0)) assertEq(keccak256(abi.encode(g)), recorded, "terminal record unchanged");
+    }
+
+    /// A guarantee that is over has no amendment awaiting the agency: it lapsed when the guarantee ended.
+    function assertNoPendingAmendmentWhenOver(IGuaranteeRegistry.Guarantee memory g) internal pure {
+        if (uint8(g.status) >= uint8(IGuaranteeRegistry.Status.Rejected)) {
+            assertTrue(!g.amendmentPending, "no pending amendment in a terminal status");
+            assertEq(g.pendingTermsHash, bytes32(0), "pending terms cleared");
+        }
     }
 
     /// No bank-side transition by anyone but the issuing bank's signers, none while the issuer is

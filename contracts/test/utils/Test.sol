@@ -4,6 +4,12 @@ pragma solidity ^0.8.24;
 /// @notice The cheatcodes our tests use (forge-std is not reachable offline, see TOOLCHAIN.md).
 /// Signatures as forge 1.x implements them at the cheatcode address.
 interface Vm {
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function prank(address sender) external;
     function startPrank(address sender) external;
     function stopPrank() external;
@@ -15,6 +21,8 @@ interface Vm {
     function assume(bool condition) external;
     function addr(uint256 privateKey) external pure returns (address);
     function label(address account, string calldata newLabel) external;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
     function snapshotGasLastCall(string calldata group, string calldata name) external returns (uint256 gasUsed);
     function deployCode(string calldata artifactPath, bytes calldata constructorArgs)
         external

@@ -254,6 +254,10 @@ async fn seed(anvil: &AnvilInstance, args: &Args, out: &mut impl std::io::Write)
     let mut nonce = plain.get_transaction_count(bank).await?;
     let registry = deployment.contracts.guarantee_registry.address;
     let chain_id = deployment.chain_id;
+    // A fixed expiry must lie in the future: a year after the chain's clock.
+    let now =
+        plain.get_block(alloy::eips::BlockId::latest()).await?.ok_or("the chain has a latest block")?.header.timestamp;
+    let expiry_date = now + 365 * 86_400;
     let gas_price = plain.get_gas_price().await? * 2;
     let mut sent = 0;
     while sent < args.events {
@@ -265,10 +269,10 @@ async fn seed(anvil: &AnvilInstance, args: &Args, out: &mut impl std::io::Write)
                     branchCode: Code::new("0001").expect("a code").to_b256(),
                     guaranteeType: GuaranteeType::TEND as u8,
                     amount: 1_000_000 + i as u128,
-                    issueDate: 1_767_225_600,
-                    effectiveDate: 1_767_225_600,
+                    issueDate: now,
+                    effectiveDate: now,
                     expiryType: ExpiryType::FIXD as u8,
-                    expiryDate: 1_800_000_000,
+                    expiryDate: expiry_date,
                     expiryConditionHash: B256::ZERO,
                     agencyCode: agency,
                     projectNumber: Code::new("69029460012").expect("a code").to_b256(),

@@ -188,21 +188,24 @@ impl World {
         receipts.insert("issue", receipt);
         receipts.insert("accept", mined!(r.accept(g1, agency).from(gw)));
         mined!(r.proposeAmendment(g1, 150_000_000, far + 1000, keccak256("terms 1")).from(bank));
-        receipts.insert("accept_amendment", mined!(r.acceptAmendment(g1, agency).from(gw)));
+        receipts.insert("accept_amendment", mined!(r.acceptAmendment(g1, agency, 1).from(gw)));
         mined!(r.reduce(g1, agency, 10_000_000).from(gw));
         mined!(r.claim(g1, agency, 20_000_000, keccak256("demand 1")).from(gw));
-        receipts.insert("pay", mined!(r.pay(g1, 5_000_000, keccak256("GFMIS-1")).from(bank)));
+        receipts.insert("pay", mined!(r.pay(g1, 1, 5_000_000, keccak256("GFMIS-1")).from(bank)));
         mined!(r.claimExtendOrPay(g1, agency, 1_000_000, far + 5000, keccak256("demand 2")).from(gw));
-        mined!(r.extend(g1, far + 6000).from(bank));
+        mined!(r.extend(g1, 2, far + 6000).from(bank));
         mined!(r.proposeAmendment(g1, 160_000_000, far + 7000, keccak256("terms 2")).from(bank));
-        mined!(r.rejectAmendment(g1, agency, code("NOT-AGREED")).from(gw));
+        mined!(r.rejectAmendment(g1, agency, 2, code("NOT-AGREED")).from(gw));
         mined!(r.claim(g1, agency, 1_000_000, keccak256("demand 3")).from(gw));
-        mined!(r.rejectClaim(g1, vec![code("LATE"), code("WRONG-AMOUNT")]).from(bank));
+        mined!(r.rejectClaim(g1, 3, vec![code("LATE"), code("WRONG-AMOUNT")]).from(bank));
         mined!(r.claim(g1, agency, 1_000_000, keccak256("demand 4")).from(gw));
         mined!(r.withdrawClaim(g1, agency).from(gw));
         mined!(r.suspend(g1, keccak256("court order")).from(admin));
         mined!(r.resume(g1, keccak256("order lifted")).from(admin));
-        receipts.insert("release", mined!(r.release(g1, agency, far - 100).from(gw)));
+        // Amendment 3 is still pending when G1 is released: it lapses.
+        mined!(r.proposeAmendment(g1, 170_000_000, far + 8000, keccak256("terms 3")).from(bank));
+        let ended = self.now().await - 100;
+        receipts.insert("release", mined!(r.release(g1, agency, ended).from(gw)));
         // G2 rejected, G3 cancelled.
         let (g2, _) = self.issue("LG-2", far).await;
         mined!(r.reject(g2, agency, code("WRONG-PROJECT")).from(gw));
@@ -217,7 +220,7 @@ impl World {
         let (g7, _) = self.issue("LG-7", far).await;
         mined!(r.accept(g7, agency).from(gw));
         mined!(r.claim(g7, agency, 100_000_000, keccak256("demand 7")).from(gw));
-        mined!(r.pay(g7, 100_000_000, keccak256("GFMIS-7")).from(bank));
+        mined!(r.pay(g7, 1, 100_000_000, keccak256("GFMIS-7")).from(bank));
 
         // Credit confirmations: revoked, superseded, and (below) expired.
         let c = self.confirmations();

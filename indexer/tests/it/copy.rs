@@ -152,6 +152,7 @@ fn rows(n: u8, full: bool) -> Derived {
             proposed_by: vec![12; 20],
             answered_by: full.then(|| vec![13; 20]),
             proposed_block_number: 8,
+            lapse_cause: some("Reduce"),
         })],
         claims: vec![row!(ClaimRow {
             chain_id: CHAIN,

@@ -50,6 +50,7 @@ async fn every_event_type_lands_in_the_right_tables(_: PgPoolOptions, options: P
         "AmendmentProposed",
         "AmendmentAccepted",
         "AmendmentRejected",
+        "AmendmentLapsed",
         "GuaranteeReduced",
         "GuaranteeReleased",
         "ClaimMade",
@@ -131,7 +132,7 @@ async fn every_event_type_lands_in_the_right_tables(_: PgPoolOptions, options: P
     .await
     .unwrap();
     assert_eq!((g1.0.as_str(), g1.1.as_str(), g1.2.as_str()), ("150000000", "0", "5000000"));
-    assert_eq!((g1.3, g1.4, g1.5), (2, 4, 2));
+    assert_eq!((g1.3, g1.4, g1.5), (3, 4, 2));
     let ended: u64 = g1.6.unwrap().parse().unwrap();
     assert_eq!(g1.7.unwrap().parse::<u64>().unwrap(), ended + 15 * 86_400);
     assert_eq!(g1.8, "None");
@@ -146,14 +147,30 @@ async fn every_event_type_lands_in_the_right_tables(_: PgPoolOptions, options: P
     assert_eq!(links.0.as_deref(), Some(guarantee_id(2, "LG-6").as_slice()));
     assert_eq!(links.1.as_deref(), Some(guarantee_id(2, "LG-5").as_slice()));
 
-    let amendments: Vec<(i32, String, Option<String>)> = sqlx::query_as(
-        "SELECT sequence, status, reason_code FROM guarantee_amendments WHERE guarantee_id = $1 ORDER BY sequence",
+    let amendments: Vec<(i32, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT sequence, status, reason_code, lapse_cause FROM guarantee_amendments WHERE guarantee_id = $1
+         ORDER BY sequence",
     )
     .bind(guarantee_id(2, "LG-1").as_slice())
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert_eq!(amendments, vec![(1, "Accepted".into(), None), (2, "Rejected".into(), Some("NOT-AGREED".into()))]);
+    assert_eq!(
+        amendments,
+        vec![
+            (1, "Accepted".into(), None, None),
+            (2, "Rejected".into(), Some("NOT-AGREED".into()), None),
+            (3, "Lapsed".into(), None, Some("Release".into())),
+        ]
+    );
+    let pending: (bool, String, Option<Vec<u8>>) = sqlx::query_as(
+        "SELECT amendment_pending, pending_amount::text, pending_terms_hash FROM guarantees WHERE id = $1",
+    )
+    .bind(guarantee_id(2, "LG-1").as_slice())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(pending, (false, "0".into(), None), "the lapsed amendment is no longer pending");
     let claims: Vec<(i32, String, bool, Option<Vec<String>>)> = sqlx::query_as(
         "SELECT sequence, status, extend_or_pay, discrepancies FROM guarantee_claims WHERE guarantee_id = $1 ORDER BY sequence",
     )

@@ -65,7 +65,7 @@ async fn reorgs_of_depth_1_and_6_during_live_follow(
     let r = world.registry();
     crate::mined!(r.accept(kept, agency).from(world.gateway));
     crate::mined!(r.claim(kept, agency, 1_000, alloy::primitives::keccak256("d")).from(world.gateway));
-    crate::mined!(r.pay(kept, 1_000, alloy::primitives::keccak256("p")).from(world.bank));
+    crate::mined!(r.pay(kept, 1, 1_000, alloy::primitives::keccak256("p")).from(world.bank));
     for i in 0..3 {
         world.issue(&format!("LG-OLD{i}"), far).await;
     }

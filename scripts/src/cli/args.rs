@@ -386,6 +386,8 @@ pub(crate) enum BankCommand {
         /// The guarantee.
         #[arg(value_parser = parse_record)]
         guarantee: RecordRef,
+        #[command(flatten)]
+        claim: ClaimArg,
         /// The amount paid in baht.
         #[arg(long, value_parser = parse_amount)]
         amount: Satang,
@@ -398,6 +400,8 @@ pub(crate) enum BankCommand {
         /// The guarantee.
         #[arg(value_parser = parse_record)]
         guarantee: RecordRef,
+        #[command(flatten)]
+        claim: ClaimArg,
         /// A discrepancy code; repeat for each.
         #[arg(long = "discrepancy", value_parser = parse_code, required = true)]
         discrepancies: Vec<Code>,
@@ -407,6 +411,8 @@ pub(crate) enum BankCommand {
         /// The guarantee.
         #[arg(value_parser = parse_record)]
         guarantee: RecordRef,
+        #[command(flatten)]
+        claim: ClaimArg,
         /// The new expiry date (at least the one requested).
         #[arg(long, value_parser = parse_date)]
         expiry: NaiveDate,
@@ -446,11 +452,18 @@ pub(crate) enum GatewayCommand {
         reason: Code,
     },
     /// Accept the pending amendment.
-    AcceptAmendment(AgencyTarget),
+    AcceptAmendment {
+        #[command(flatten)]
+        target: AgencyTarget,
+        #[command(flatten)]
+        amendment: AmendmentArg,
+    },
     /// Reject the pending amendment.
     RejectAmendment {
         #[command(flatten)]
         target: AgencyTarget,
+        #[command(flatten)]
+        amendment: AmendmentArg,
         /// A reason code.
         #[arg(long, value_parser = parse_code)]
         reason: Code,
@@ -494,6 +507,24 @@ pub(crate) enum GatewayCommand {
         #[arg(long, value_parser = parse_record)]
         replacement: RecordRef,
     },
+}
+
+/// Which claim an answer is for.
+#[derive(Debug, Args)]
+pub(crate) struct ClaimArg {
+    /// The sequence number of the claim this answers, as `egp show guarantee` printed it: nothing
+    /// is sent if another claim is open by now. Without it, the claim open now.
+    #[arg(long = "claim", value_name = "SEQUENCE")]
+    pub(crate) sequence: Option<u16>,
+}
+
+/// Which amendment an answer is for.
+#[derive(Debug, Args)]
+pub(crate) struct AmendmentArg {
+    /// The sequence number of the amendment this answers, as `egp show guarantee` printed it:
+    /// nothing is sent if another amendment is pending by now. Without it, the one pending now.
+    #[arg(long = "amendment", value_name = "SEQUENCE")]
+    pub(crate) sequence: Option<u16>,
 }
 
 /// A guarantee and the agency e-GP acts for.

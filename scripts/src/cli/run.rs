@@ -134,11 +134,13 @@ async fn bank(egp: &Egp, command: &BankCommand) -> Result<egp::Outcome> {
             let amendment = Amendment { new_amount: *amount, new_expiry: *expiry, terms_hash: hash_of(document)? };
             egp.propose_amendment(guarantee.id(), &amendment).await
         }
-        BankCommand::Pay { guarantee, amount, payment_ref } => {
-            egp.pay(guarantee.id(), *amount, reference_hash(payment_ref)).await
+        BankCommand::Pay { guarantee, claim, amount, payment_ref } => {
+            egp.pay(guarantee.id(), claim.sequence, *amount, reference_hash(payment_ref)).await
         }
-        BankCommand::RejectClaim { guarantee, discrepancies } => egp.reject_claim(guarantee.id(), discrepancies).await,
-        BankCommand::Extend { guarantee, expiry } => egp.extend(guarantee.id(), *expiry).await,
+        BankCommand::RejectClaim { guarantee, claim, discrepancies } => {
+            egp.reject_claim(guarantee.id(), claim.sequence, discrepancies).await
+        }
+        BankCommand::Extend { guarantee, claim, expiry } => egp.extend(guarantee.id(), claim.sequence, *expiry).await,
         BankCommand::Confirm(args) => {
             let pepper = pepper(&args.pepper)?;
             let terms = confirmation_terms(egp, args).await?;
@@ -159,9 +161,11 @@ async fn gateway(egp: &Egp, command: &GatewayCommand) -> Result<egp::Outcome> {
     match command {
         GatewayCommand::Accept(target) => egp.accept(target.guarantee.id(), &target.agency).await,
         GatewayCommand::Reject { target, reason } => egp.reject(target.guarantee.id(), &target.agency, reason).await,
-        GatewayCommand::AcceptAmendment(target) => egp.accept_amendment(target.guarantee.id(), &target.agency).await,
-        GatewayCommand::RejectAmendment { target, reason } => {
-            egp.reject_amendment(target.guarantee.id(), &target.agency, reason).await
+        GatewayCommand::AcceptAmendment { target, amendment } => {
+            egp.accept_amendment(target.guarantee.id(), &target.agency, amendment.sequence).await
+        }
+        GatewayCommand::RejectAmendment { target, amendment, reason } => {
+            egp.reject_amendment(target.guarantee.id(), &target.agency, amendment.sequence, reason).await
         }
         GatewayCommand::Reduce { target, amount } => egp.reduce(target.guarantee.id(), &target.agency, *amount).await,
         GatewayCommand::Release { target, obligations_ended } => {

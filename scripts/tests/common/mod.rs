@@ -274,6 +274,21 @@ pub(crate) async fn assert_guarantee_step(egp: &Egp, outcome: &Outcome, action: 
     assert_mined(egp, outcome, action, &Subject::Guarantee { id }, registry, Some(status)).await;
 }
 
+/// [`assert_mined`] for an answer to a claim or amendment (`subject`) on the registry.
+pub(crate) async fn assert_answer_step(egp: &Egp, outcome: &Outcome, action: &str, subject: Subject, status: &str) {
+    let registry = egp.deployment().contracts.guarantee_registry.address;
+    assert_mined(egp, outcome, action, &subject, registry, Some(status)).await;
+}
+
+/// Moves the chain's clock to just past `moment` (Unix seconds) and mines a block there.
+impl Net {
+    pub(crate) async fn advance_past(&self, moment: u64) {
+        let now = self.reader().await.chain_time().await.expect("chain time");
+        assert!(now <= moment, "the chain is already past {moment}");
+        self.advance_time(moment + 1 - now).await;
+    }
+}
+
 /// The revert sentence of a refused action (panics on success or on any other error).
 pub(crate) fn reverted<T: std::fmt::Debug>(result: egp::Result<T>) -> String {
     match result {
