@@ -12,8 +12,10 @@ use crate::{Error, Result};
 
 /// The amendment or claim a request answers, as the client named it (`None`: the open one).
 ///
-/// Today's registry answers the open amendment or claim; the outbox checks that the one the
-/// client names is still that one, so a request about amendment 2 never accepts amendment 3.
+/// The registry's answers to an amendment name it, and it refuses a stale one (`StaleAmendment`):
+/// the outbox puts the named sequence, or the pending one, in the call. `withdrawClaim` names no
+/// claim, so for a claim the outbox checks that the one the client names is still the open one.
+/// Either way a request about amendment 2 never accepts amendment 3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answers {
     /// An amendment's sequence.
@@ -43,7 +45,7 @@ pub fn kind(step: &GatewayStep) -> &'static str {
     match step {
         GatewayStep::Accept => "accept",
         GatewayStep::Reject { .. } => "reject",
-        GatewayStep::AcceptAmendment => "acceptAmendment",
+        GatewayStep::AcceptAmendment { .. } => "acceptAmendment",
         GatewayStep::RejectAmendment { .. } => "rejectAmendment",
         GatewayStep::Reduce { .. } => "reduce",
         GatewayStep::Release { .. } => "release",
@@ -77,10 +79,23 @@ impl ActionRequest {
     }
 }
 
+/// The code of a refusal for an amendment or claim that is no longer the open one, whether the
+/// outbox or the registry (`StaleAmendment`, `StaleClaim`) found it.
+const STALE_SEQUENCE: &str = "STALE_SEQUENCE";
+
 /// A contract refusal as a failed action's code and sentence: `GUARANTEE_NOT_IN_STATE`,
 /// "guarantee 0x… is Active; accept needs PendingAcceptance".
 pub fn refusal(revert: &ContractRevert) -> (String, String) {
-    (screaming_snake(revert.name()), revert.to_string())
+    (code(revert.name()), revert.to_string())
+}
+
+/// The stable code of a registry custom error: its name in upper snake case, except that both
+/// stale answers are the one `STALE_SEQUENCE` a client already branches on.
+fn code(name: &str) -> String {
+    match name {
+        "StaleAmendment" | "StaleClaim" => STALE_SEQUENCE.to_owned(),
+        other => screaming_snake(other),
+    }
 }
 
 /// `GuaranteeNotInState` → `GUARANTEE_NOT_IN_STATE`.
@@ -135,8 +150,24 @@ impl Outbox {
     }
 
     /// `eth_call` as the gateway: `None` when the registry would take it, else the refusal.
-    /// Also resolves the amendment or claim a request answers.
+    /// First names the amendment an answer is for (the client's, or the pending one) in the call;
+    /// after the simulation, checks that the claim a withdrawal names is still the open one.
     async fn simulate(&self, request: &mut ActionRequest) -> Result<Option<(String, String)>> {
+        if let Some(Answers::Amendment(given)) = request.answers {
+            // With none pending (or no such guarantee) the registry refuses, whatever the number.
+            let pending = match self.egp.guarantee(request.call.guarantee).await {
+                Ok(view) => view.pending_amendment().unwrap_or(view.amendments),
+                Err(egp::Error::RpcUnreachable { .. } | egp::Error::Rpc { .. }) => return Err(Error::NodeUnavailable),
+                Err(_) => 0,
+            };
+            let sequence = given.unwrap_or(pending);
+            if let GatewayStep::AcceptAmendment { amendment } | GatewayStep::RejectAmendment { amendment, .. } =
+                &mut request.call.step
+            {
+                *amendment = sequence;
+            }
+            request.arguments.insert("amendmentSequence".into(), json!(sequence));
+        }
         match self.egp.simulate_gateway(self.gateway(), &request.call).await {
             Ok(()) => {}
             Err(egp::Error::Reverted(revert)) => return Ok(Some(refusal(&revert))),
@@ -146,25 +177,26 @@ impl Outbox {
             }
             Err(other) => return Err(Error::Rpc(other.to_string())),
         }
-        let Some(answers) = request.answers else { return Ok(None) };
+        let Some(Answers::Claim(given)) = request.answers else { return Ok(None) };
         let id = request.call.guarantee;
-        let view = match self.egp.guarantee(id).await {
-            Ok(view) => view,
-            Err(egp::Error::RpcUnreachable { .. } | egp::Error::Rpc { .. }) => return Err(Error::NodeUnavailable),
-            Err(other) => return Err(Error::Rpc(other.to_string())),
-        };
-        // The simulation passed, so an amendment is pending or a claim is open: the last one.
-        let (what, field, given, open) = match answers {
-            Answers::Amendment(given) => ("amendment", "amendmentSequence", given, view.amendments),
-            Answers::Claim(given) => ("claim", "claimSequence", given, view.claims),
-        };
-        request.arguments.insert(field.into(), json!(open));
+        // The simulation passed, so a claim is open: the last one.
+        let open = self.read(id).await?.claims;
+        request.arguments.insert("claimSequence".into(), json!(open));
         match given {
             Some(given) if given != open => Ok(Some((
-                "STALE_SEQUENCE".to_owned(),
-                format!("guarantee {id}: the open {what} is {what} {open}, not {what} {given}; nothing was sent"),
+                STALE_SEQUENCE.to_owned(),
+                format!("guarantee {id}: the open claim is claim {open}, not claim {given}; nothing was sent"),
             ))),
             _ => Ok(None),
+        }
+    }
+
+    /// Guarantee `id` as the registry holds it now.
+    async fn read(&self, id: alloy::primitives::B256) -> Result<egp::read::GuaranteeView> {
+        match self.egp.guarantee(id).await {
+            Ok(view) => Ok(view),
+            Err(egp::Error::RpcUnreachable { .. } | egp::Error::Rpc { .. }) => Err(Error::NodeUnavailable),
+            Err(other) => Err(Error::Rpc(other.to_string())),
         }
     }
 }
@@ -201,7 +233,33 @@ mod tests {
 
     #[test]
     fn contract_error_names_become_stable_codes() {
-        assert_eq!(screaming_snake("GuaranteeNotInState"), "GUARANTEE_NOT_IN_STATE");
-        assert_eq!(screaming_snake("NotGateway"), "NOT_GATEWAY");
+        assert_eq!(code("GuaranteeNotInState"), "GUARANTEE_NOT_IN_STATE");
+        assert_eq!(code("NotGateway"), "NOT_GATEWAY");
+        assert_eq!(code("ExpiryPassed"), "EXPIRY_PASSED");
+        assert_eq!(code("NotYetEffective"), "NOT_YET_EFFECTIVE");
+        assert_eq!(code("ObligationsEndInFuture"), "OBLIGATIONS_END_IN_FUTURE");
+        assert_eq!(code("RoleConflict"), "ROLE_CONFLICT");
+        // The registry's stale answers and the outbox's own check share one code.
+        assert_eq!(code("StaleAmendment"), STALE_SEQUENCE);
+        assert_eq!(code("StaleClaim"), STALE_SEQUENCE);
+    }
+
+    #[test]
+    fn a_registry_refusal_decoded_from_its_bytes_has_its_code_and_sentence() {
+        use alloy::sol_types::SolError;
+        use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry as G;
+
+        let id = B256::repeat_byte(0xab);
+        let revert = ContractRevert::decode(&G::StaleAmendment { id, named: 2, pending: 3 }.abi_encode()).unwrap();
+        let (code, message) = refusal(&revert);
+        assert_eq!(code, STALE_SEQUENCE);
+        assert_eq!(
+            message,
+            format!(
+                "guarantee {id}: the answer is to amendment 2, but amendment 3 is the one pending; read the guarantee again"
+            )
+        );
+        let revert = ContractRevert::decode(&G::AmendmentAlreadyPending { id, sequence: 1 }.abi_encode()).unwrap();
+        assert_eq!(refusal(&revert).0, "AMENDMENT_ALREADY_PENDING");
     }
 }

@@ -75,7 +75,7 @@ input! {
     /// Accept the pending amendment.
     AcceptAmendmentInput {
         /// The amendment answered (its sequence); by default the one pending. Refused with
-        /// `STALE_SEQUENCE` when another is pending.
+        /// `STALE_SEQUENCE` when another is pending (the registry checks it too).
         sequence: Option<i32>,
     }
 }
@@ -214,7 +214,9 @@ impl ActionMutation {
         let answered = sequence("sequence", input.sequence)?;
         let given = json!({ "sequence": answered });
         let answers = Some(Answers::Amendment(answered));
-        submit(ctx, target.request(GatewayStep::AcceptAmendment, given, json!({}), answers)).await
+        // Without a sequence, the outbox puts the pending amendment's in the call.
+        let step = GatewayStep::AcceptAmendment { amendment: answered.unwrap_or_default() };
+        submit(ctx, target.request(step, given, json!({}), answers)).await
     }
 
     /// Rejects the pending amendment, with a reason code.
@@ -226,7 +228,8 @@ impl ActionMutation {
         let given = json!({ "reasonCode": reason.as_str(), "sequence": answered });
         let args = json!({ "reasonCode": reason.as_str() });
         let answers = Some(Answers::Amendment(answered));
-        submit(ctx, target.request(GatewayStep::RejectAmendment { reason }, given, args, answers)).await
+        let step = GatewayStep::RejectAmendment { amendment: answered.unwrap_or_default(), reason };
+        submit(ctx, target.request(step, given, args, answers)).await
     }
 
     /// Releases part of the outstanding amount (less than all of it; `releaseGuarantee` for all).

@@ -89,7 +89,7 @@ async fn every_agency_step_through_the_api_reaches_final_with_its_event_in_the_h
     let claim = with(input("step-claim", "LG-API-1"), json!({ "amount": "5000000", "demandHash": demand }));
     let done = final_with_event(&stack, &act(&stack, "claimGuarantee", claim).await, "ClaimMade").await;
     assert_eq!(done["kind"], "CLAIM");
-    bank.pay(g1, Satang(5_000_000), reference_hash("GFMIS-API-1")).await.unwrap();
+    bank.pay(g1, Some(1), Satang(5_000_000), reference_hash("GFMIS-API-1")).await.unwrap();
 
     let later = today.checked_add_days(Days::new(400)).unwrap().to_string();
     let demand = reference_hash("demand 2").to_string();
@@ -155,7 +155,8 @@ async fn a_refusal_is_failed_at_once_and_a_node_that_is_down_is_clear_or_retried
     assert!(refused["error"]["message"].as_str().unwrap().contains("not agency 03005"), "{refused:#}");
     let no_amendment = with(input("no-amendment", "LG-NO-1"), json!({ "sequence": 1 }));
     assert_eq!(act(&stack, "acceptAmendment", no_amendment).await["error"]["code"], "NO_PENDING_AMENDMENT");
-    // Amendment 1 is pending, the request answers amendment 2: refused before anything is sent.
+    // Amendment 1 is pending, the request answers amendment 2: the registry refuses it in the
+    // simulation, so nothing is sent.
     let expiry = today.checked_add_days(Days::new(365)).unwrap();
     let amendment =
         Amendment { new_amount: Satang(130_000_000), new_expiry: Some(expiry), terms_hash: reference_hash("a1") };
@@ -165,7 +166,10 @@ async fn a_refusal_is_failed_at_once_and_a_node_that_is_down_is_clear_or_retried
     assert_eq!(stale["error"]["code"], "STALE_SEQUENCE");
     assert_eq!(
         stale["error"]["message"],
-        format!("guarantee {g1}: the open amendment is amendment 1, not amendment 2; nothing was sent")
+        format!(
+            "guarantee {g1}: the answer is to amendment 2, but amendment 1 is the one pending; read the guarantee \
+             again"
+        )
     );
     // A retry of a failed action is that failed action, not a new attempt.
     let retried = act(&stack, "acceptGuarantee", input("no-accept-again", "LG-NO-1")).await;
