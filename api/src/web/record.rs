@@ -1,5 +1,5 @@
 //! The verification pages' HTML: a guarantee (status in words and whether it is valid today,
-//! bank, agency, type, amounts, expiry, the documents recorded on chain, where on chain it all
+//! bank, agency, type, amounts, effective date and expiry, the documents recorded on chain, where on chain it all
 //! comes from and when it was read), a confidential guarantee (only that it exists and whether
 //! it is valid), and a credit confirmation. `#record` is what the page's script swaps when the
 //! record changes; the document check and the QR code sit outside it.
@@ -130,6 +130,9 @@ fn guarantee(
     row_amount(out, "outstanding", "วงเงินคงเหลือ", "Outstanding", parse_satang(G, &row.outstanding)?);
     let (issued_th, issued_en) = words::date(parse_u64(G, &row.issue_date)?);
     field(out, "issued", "วันที่ออก", "Issued", &both(&issued_th, &issued_en));
+    // No claim can be made before it (the registry refuses one).
+    let (effective_th, effective_en) = words::date(parse_u64(G, &row.effective_date)?);
+    field(out, "effective", "มีผลตั้งแต่", "In force from", &both(&effective_th, &effective_en));
     let expiry = match row.expiry_type.as_str() {
         "FIXD" => {
             let (th, en) = words::date(parse_u64(G, &row.expiry_date)?);
@@ -163,15 +166,13 @@ fn guarantee(
         en: "the e-LG as the bank issued it".into(),
         hash: row.document_hash.clone(),
     }];
+    // Every amendment's document is a document of the guarantee, whatever became of it: a
+    // visitor holding a lapsed proposal learns that it is genuine and that it never took effect.
     for amendment in amendments {
-        let (th, en) = match amendment.status.as_str() {
-            "Accepted" => ("ตอบรับแล้ว", "accepted"),
-            "Rejected" => ("ถูกปฏิเสธ", "rejected"),
-            _ => ("รอตอบรับ", "pending"),
-        };
+        let state = words::amendment_status(&amendment.status, amendment.lapse_cause.as_deref());
         documents.push(Document {
-            th: format!("เอกสารคำขอแก้ไขครั้งที่ {} ({th})", amendment.sequence),
-            en: format!("amendment {} ({en})", amendment.sequence),
+            th: format!("เอกสารคำขอแก้ไขครั้งที่ {} ({})", amendment.sequence, state.th),
+            en: format!("amendment {} ({})", amendment.sequence, state.en),
             hash: amendment.terms_hash.clone(),
         });
     }

@@ -71,6 +71,27 @@ pub(crate) fn confirmation_status(status: &str, lapsed: bool) -> (Words, Tone) {
     }
 }
 
+/// What became of an amendment (its stored status, and for a `Lapsed` one the action that made it
+/// lapse, as `IGuaranteeRegistry.Action` spells it), as its document's label says it.
+pub(crate) fn amendment_status(status: &str, lapse_cause: Option<&str>) -> Words {
+    match (status, lapse_cause) {
+        ("Accepted", _) => words("ตอบรับแล้ว", "accepted"),
+        ("Rejected", _) => words("ถูกปฏิเสธ", "rejected"),
+        ("Pending", _) => words("รอตอบรับ", "pending"),
+        ("Lapsed", Some("Pay")) => {
+            words("ตกไปเพราะมีการจ่ายเงินก่อน ไม่มีผล", "lapsed, never in force: a payment came first")
+        }
+        ("Lapsed", Some("Extend")) => {
+            words("ตกไปเพราะมีการขยายระยะเวลาก่อน ไม่มีผล", "lapsed, never in force: an extension came first")
+        }
+        ("Lapsed", Some("Reduce")) => {
+            words("ตกไปเพราะมีการลดวงเงินก่อน ไม่มีผล", "lapsed, never in force: a reduction came first")
+        }
+        ("Lapsed", _) => words("ตกไปเมื่อหนังสือค้ำประกันสิ้นสุด ไม่มีผล", "lapsed, never in force: the guarantee ended"),
+        _ => words("ไม่ทราบสถานะ", "unknown status"),
+    }
+}
+
 /// A guarantee type (Finance Ministry procurement regulation B.E. 2560).
 pub(crate) fn guarantee_type(code: &str) -> Words {
     match code {
@@ -169,5 +190,16 @@ mod tests {
             assert_ne!(guarantee_status(status).0.en, "Unknown status", "{status}");
         }
         assert_eq!(confirmation_status("Valid", true).0.en, "Expired");
+        for (status, cause) in [
+            ("Pending", None),
+            ("Accepted", None),
+            ("Rejected", None),
+            ("Lapsed", Some("Pay")),
+            ("Lapsed", Some("Expire")),
+        ] {
+            assert_ne!(amendment_status(status, cause).en, "unknown status", "{status}");
+        }
+        assert_eq!(amendment_status("Lapsed", Some("Reduce")).en, "lapsed, never in force: a reduction came first");
+        assert_eq!(amendment_status("Lapsed", Some("Supersede")).en, "lapsed, never in force: the guarantee ended");
     }
 }

@@ -30,6 +30,14 @@ async fn get(router: &axum::Router, path: &str) -> Got {
     Got { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
+/// A day as the page's Thai-then-English cell starts: the Thai date in the Buddhist era.
+fn page_date(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike as _;
+    const THAI_MONTHS: [&str; 12] =
+        ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."];
+    format!("{} {} {}", day.day(), THAI_MONTHS[day.month0() as usize], day.year() + 543)
+}
+
 fn web(public_url: &str, rate: u32) -> Web {
     let settings =
         PublicSettings { public_url: Some(public_url.into()), public_rate_limit: rate, ..PublicSettings::default() };
@@ -69,6 +77,13 @@ async fn verification_pages_show_what_a_visitor_may_see_and_nothing_more(
         terms_hash: reference_hash("amendment 1"),
     };
     world.bank(BBL).await.propose_amendment(perf_id, &amendment).await.expect("amendment");
+    // LG-PAGE-2: in force only from next week; its amendment lapsed when a reduction came first.
+    let mut later = terms("LG-PAGE-2", today);
+    later.effective_date = today.checked_add_days(chrono::Days::new(7)).unwrap();
+    let later_id = world.issue_accepted(BBL, &later).await;
+    let lapsing = Amendment { terms_hash: reference_hash("amendment 1 of LG-PAGE-2"), ..amendment.clone() };
+    world.bank(BBL).await.propose_amendment(later_id, &lapsing).await.expect("amendment");
+    world.gateway().await.reduce(later_id, &later.agency, Satang(10_000_000)).await.expect("reduction");
     let mut tender = terms("LG-PAGE-TEND", today);
     tender.guarantee_type = GuaranteeType::TEND;
     let tender_id = world.issue_accepted(BBL, &tender).await;
@@ -108,6 +123,7 @@ async fn verification_pages_show_what_a_visitor_may_see_and_nothing_more(
         "หลักประกันสัญญา",
         "1,250,000.00 THB",
         "1,250,000.00 บาท",
+        &format!("In force from</span></dt><dd id=\"effective\">{}", page_date(today)),
         "An amendment awaits the agency",
         "data-final=",
         "indexed block",
@@ -124,6 +140,23 @@ async fn verification_pages_show_what_a_visitor_may_see_and_nothing_more(
     assert!(!html.contains(&hex::encode(&commitment)), "the applicant's commitment is on the page");
     assert!(!html.contains(COMPANY), "a tax id is on the page");
     assert_no_inline_code(html);
+
+    // Not in force yet, and its lapsed amendment's document is still one of the guarantee's,
+    // labelled as never in force; no amendment awaits the agency.
+    let page = get(&router, &format!("/v/{later_id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for expected in [
+        "id=\"status\" lang=\"en\">Active: in force<",
+        "data-valid=\"false\"",
+        "The guarantee takes effect after the date",
+        &format!("In force from</span></dt><dd id=\"effective\">{}", page_date(later.effective_date)),
+        "1,150,000.00 THB",
+        &format!("data-sha256=\"{}\"", reference_hash("amendment 1 of LG-PAGE-2")),
+        "amendment 1 (lapsed, never in force: a reduction came first)",
+    ] {
+        assert!(page.body.contains(expected), "the page lacks {expected:?}:\n{}", page.body);
+    }
+    assert!(!page.body.contains("An amendment awaits the agency"), "{}", page.body);
 
     // A tender guarantee: that it exists and is valid, nothing else.
     let page = get(&router, &format!("/v/{tender_id}")).await;
