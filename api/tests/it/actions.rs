@@ -154,3 +154,112 @@ async fn a_full_queue_is_overloaded_and_stores_nothing_but_refusals_and_retries_
         sqlx::query_as("SELECT idempotency_key, status FROM actions ORDER BY id").fetch_all(&pool).await.unwrap();
     assert_eq!(stored, [("q-1".into(), "pending".into()), ("q-3".into(), "failed".into())]);
 }
+
+/// One agency step for guarantee `bank_ref` of bank 002, for the Department of Highways.
+fn step(key: &str, bank_ref: &str, extra: Value) -> Value {
+    let mut input = json!({ "idempotencyKey": key, "guarantee": { "bankCode": "002", "bankRef": bank_ref }, "agencyCode": HIGHWAYS });
+    input.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    json!({ "input": input })
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn the_registry_s_time_rules_and_stale_answers_fail_at_once_and_the_sequence_goes_on_chain(
+    pool_options: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    use alloy::providers::Provider;
+    use alloy::sol_types::SolCall;
+    use chrono::Days;
+    use egp::bank::{Amendment, Expiry, reference_hash};
+    use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry as G;
+    use egp_contracts::{Satang, dates};
+
+    const CLAIM: &str =
+        "mutation($input: ClaimGuaranteeInput!) { claimGuarantee(input: $input) { status error { code message } } }";
+    const RELEASE: &str = "mutation($input: ReleaseGuaranteeInput!) { releaseGuarantee(input: $input) { status error { code message } } }";
+    const AMEND: &str = "mutation($input: AcceptAmendmentInput!) { acceptAmendment(input: $input) { id status arguments error { code message } } }";
+
+    let world = World::start().await;
+    let today = world.today().await;
+    // LG-T-1 is in force only from the day after tomorrow; LG-T-2 expires tonight; LG-T-3 has
+    // amendment 1 pending.
+    let mut later = terms("LG-T-1", today);
+    later.effective_date = today + Days::new(2);
+    let mut tonight = terms("LG-T-2", today);
+    tonight.expiry = Expiry::Fixed(today);
+    for guarantee in [&later, &tonight, &terms("LG-T-3", today)] {
+        world.issue_accepted(BBL, guarantee).await;
+    }
+    let amended = egp_contracts::types::record_id(bank(BBL), "LG-T-3");
+    let amendment = Amendment {
+        new_amount: Satang(150_000_000),
+        new_expiry: Some(today + Days::new(800)),
+        terms_hash: reference_hash("amendment 1"),
+    };
+    world.bank(BBL).await.propose_amendment(amended, &amendment).await.unwrap();
+
+    let pool = pool_options.connect_with(options).await.unwrap();
+    let deployment = egp_contracts::Deployment::read(&world.manifest).unwrap();
+    let signer = GatewaySigner::new(world.consortium.gateway().unwrap());
+    let gateway = signer.address();
+    let outbox = Outbox::new(pool.clone(), &world.url, deployment, signer, GatewaySettings::default()).unwrap();
+    let mut api = Arc::into_inner(api(pool.clone(), &world.url, Limits::default())).unwrap();
+    api.outbox = Some(Arc::new(outbox));
+    let router = router_over(Arc::new(api));
+    let provider = world.admin().await.provider().clone();
+    let sent = provider.get_transaction_count(gateway).await.unwrap();
+    let failed = |body: &Value, field: &str, code: &str| {
+        let action = &body["data"][field];
+        assert_eq!(action["status"], "FAILED", "{body:#}");
+        assert_eq!(action["error"]["code"], code, "{body:#}");
+        action["error"]["message"].as_str().unwrap().to_owned()
+    };
+
+    // A claim, or extend or pay, before the effective date.
+    let demand = json!({ "amount": "1000000", "demandHash": reference_hash("demand").to_string() });
+    let (_, body) = post(&router, EGP_KEY, CLAIM, step("t-1", "LG-T-1", demand.clone())).await;
+    let message = failed(&body, "claimGuarantee", "NOT_YET_EFFECTIVE");
+    assert!(message.contains("too early to claim"), "{message}");
+    let mut extend_or_pay = demand.clone();
+    extend_or_pay["extendTo"] = json!((today + Days::new(900)).to_string());
+    let (_, body) = post(&router, EGP_KEY, CLAIM, step("t-2", "LG-T-1", extend_or_pay.clone())).await;
+    failed(&body, "claimGuarantee", "NOT_YET_EFFECTIVE");
+    // Obligations that end tomorrow cannot have ended.
+    let tomorrow = json!({ "obligationsEnded": (today + Days::new(1)).to_string() });
+    let (_, body) = post(&router, EGP_KEY, RELEASE, step("t-3", "LG-T-3", tomorrow)).await;
+    failed(&body, "releaseGuarantee", "OBLIGATIONS_END_IN_FUTURE");
+
+    // Amendment 1 is pending: an answer to amendment 2 is the registry's stale refusal; an
+    // answer naming none carries amendment 1 in its call.
+    let (_, body) = post(&router, EGP_KEY, AMEND, step("t-4", "LG-T-3", json!({ "sequence": 2 }))).await;
+    let message = failed(&body, "acceptAmendment", "STALE_SEQUENCE");
+    assert_eq!(
+        message,
+        format!(
+            "guarantee {amended}: the answer is to amendment 2, but amendment 1 is the one pending; read the guarantee again"
+        )
+    );
+    let (_, body) = post(&router, EGP_KEY, AMEND, step("t-5", "LG-T-3", json!({}))).await;
+    let queued = &body["data"]["acceptAmendment"];
+    assert_eq!(queued["status"], "PENDING", "{body:#}");
+    assert_eq!(queued["arguments"]["amendmentSequence"], 1, "{body:#}");
+    let calldata: Vec<u8> = sqlx::query_scalar("SELECT calldata FROM actions WHERE idempotency_key = 't-5'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let call = G::acceptAmendmentCall::abi_decode(&calldata).unwrap();
+    assert_eq!((call.id, call.sequence), (amended, 1));
+
+    // After LG-T-2's fixed expiry: no claim, no extend or pay.
+    let now = world.admin().await.chain_time().await.unwrap();
+    let _: Value =
+        provider.raw_request("evm_increaseTime".into(), (dates::end_of_day(today) + 1 - now,)).await.unwrap();
+    let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+    let (_, body) = post(&router, EGP_KEY, CLAIM, step("t-6", "LG-T-2", demand)).await;
+    let message = failed(&body, "claimGuarantee", "EXPIRY_PASSED");
+    assert!(message.contains("too late to claim"), "{message}");
+    let (_, body) = post(&router, EGP_KEY, CLAIM, step("t-7", "LG-T-2", extend_or_pay)).await;
+    failed(&body, "claimGuarantee", "EXPIRY_PASSED");
+
+    assert_eq!(provider.get_transaction_count(gateway).await.unwrap(), sent, "nothing was sent");
+}
