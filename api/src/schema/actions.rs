@@ -11,7 +11,7 @@ use futures_util::Stream;
 use tokio::sync::broadcast;
 
 use super::guarantee::{Event, Guarantee, visible_guarantee};
-use super::types::{hex0x, iso};
+use super::types::{JsonValue, hex0x, iso};
 use super::{Api, principal, session};
 use crate::auth::{Principal, Role};
 use crate::outbox::{ActionRow, Outbox, store};
@@ -129,8 +129,8 @@ impl Action {
     }
     /// The arguments as sent (amounts in satang as strings, dates `YYYY-MM-DD`, the amendment or
     /// claim sequence answered).
-    async fn arguments(&self) -> Json<serde_json::Value> {
-        Json(serde_json::from_str(&self.0.arguments).unwrap_or_default())
+    async fn arguments(&self) -> Json<JsonValue> {
+        Json(JsonValue(serde_json::from_str(&self.0.arguments).unwrap_or_default()))
     }
     /// Why it failed (`FAILED` only).
     async fn error(&self) -> Option<ActionError> {

@@ -5,7 +5,8 @@ use async_graphql::{Context, Json, Object, SimpleObject};
 
 use super::loaders::{AgencyKey, AmendmentsOf, ClaimsOf, GuaranteeKey, HistoryOf, IssuerKey, ReleasesOf};
 use super::types::{
-    Amount, ApplicantType, ExpiryType, GuaranteeStatus, GuaranteeType, Provenance, address, hex0x, iso_text, parse_u64,
+    Amount, ApplicantType, ExpiryType, GuaranteeStatus, GuaranteeType, JsonValue, Provenance, address, hex0x, iso_text,
+    parse_u64,
 };
 use super::{loader, principal, shared};
 use crate::db::{AgencyRow, AmendmentRow, ClaimRow, EventRow, GuaranteeRow, IssuerRow, ReleaseRow};
@@ -378,8 +379,8 @@ impl Event {
         self.0.entity_key.as_deref().map(hex0x)
     }
     /// Every field by its ABI name; integers as decimal strings, bytes as 0x-hex.
-    async fn args(&self) -> Json<serde_json::Value> {
-        Json(self.0.args.clone())
+    async fn args(&self) -> Json<JsonValue> {
+        Json(JsonValue(self.0.args.clone()))
     }
     /// Where it was emitted.
     async fn provenance(&self) -> Provenance {

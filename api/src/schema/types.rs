@@ -7,6 +7,43 @@ use egp_contracts::{Satang, dates};
 use crate::db::ProvenanceRow;
 use crate::{Error, Result};
 
+/// A JSON value for the `JSON` scalar (`Json<JsonValue>`), its numbers served as numbers.
+///
+/// foundry-compilers turns on serde_json's `arbitrary_precision`, with which a `serde_json`
+/// number serialises into any serializer but serde_json's own as a private one-key map
+/// (`{"$serde_json::private::Number": "1"}`); async-graphql's is another, so a client would see
+/// that map. This writes each number as the integer or float it is.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct JsonValue(pub(crate) serde_json::Value);
+
+impl serde::Serialize for JsonValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        Plain(&self.0).serialize(serializer)
+    }
+}
+
+struct Plain<'a>(&'a serde_json::Value);
+
+impl serde::Serialize for Plain<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde_json::Value;
+        match self.0 {
+            Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => serializer.serialize_u64(u),
+                (None, Some(i), _) => serializer.serialize_i64(i),
+                (None, None, Some(f)) => serializer.serialize_f64(f),
+                // Beyond f64: its digits, as text.
+                (None, None, None) => serializer.serialize_str(&n.to_string()),
+            },
+            Value::Array(items) => serializer.collect_seq(items.iter().map(Plain)),
+            Value::Object(fields) => serializer.collect_map(fields.iter().map(|(k, v)| (k, Plain(v)))),
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::String(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
 /// `0x`-prefixed lowercase hex.
 pub(crate) fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
@@ -260,4 +297,33 @@ pub(crate) fn commit_tax_id(pepper: &egp_contracts::Pepper, tax_id: &str) -> Res
 /// Today in Bangkok, by the wall clock.
 pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&dates::bangkok()).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{Name, Number, Value};
+    use serde_json::json;
+
+    use super::JsonValue;
+
+    #[test]
+    fn json_numbers_reach_graphql_as_numbers_not_serde_json_s_private_map() {
+        let args =
+            JsonValue(json!({ "amendmentSequence": 2, "delta": -3, "ratio": 0.5, "list": [1, "a", null, true] }));
+        let value = async_graphql::to_value(&args).unwrap();
+        let Value::Object(fields) = value else { panic!("an object: {value:?}") };
+        assert_eq!(fields[&Name::new("amendmentSequence")], Value::Number(Number::from(2u64)));
+        assert_eq!(fields[&Name::new("delta")], Value::Number(Number::from(-3i64)));
+        assert_eq!(fields[&Name::new("ratio")], Value::Number(Number::from_f64(0.5).unwrap()));
+        assert_eq!(
+            fields[&Name::new("list")],
+            Value::List(vec![
+                Value::Number(Number::from(1u64)),
+                Value::String("a".into()),
+                Value::Null,
+                Value::Boolean(true)
+            ])
+        );
+        assert_eq!(async_graphql::to_value(&args).unwrap().into_json().unwrap().to_string(), args.0.to_string());
+    }
 }
