@@ -1,24 +1,22 @@
 //! HTTP wiring: `POST /graphql`, GraphiQL on `GET /graphql`, subscriptions over WebSocket
-//! (graphql-transport-ws) on `GET /graphql/ws`, `/health`, `/metrics`. Authentication, body
-//! size, time limit and concurrency are enforced here; the schema knows nothing of HTTP.
+//! (graphql-transport-ws, served by [`crate::ws`]) on `GET /graphql/ws`, `/health`, `/metrics`.
+//! Authentication, body size, time limit and concurrency are enforced here; the schema knows
+//! nothing of HTTP.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use async_graphql::Data;
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
-use crate::auth::{ApiKeys, Principal, key_from_headers};
+use crate::auth::{ApiKeys, key_from_headers};
 use crate::config::Limits;
 use crate::db::Session;
 use crate::metrics::Metrics;
@@ -39,13 +37,16 @@ pub struct AppState {
     pub slots: Arc<Semaphore>,
     /// `/health` fails above this lag.
     pub health_max_lag: u64,
+    /// Open WebSocket connections by API key.
+    pub ws_connections: Arc<crate::ws::KeyConnections>,
 }
 
 impl AppState {
     /// The state over a schema and its resources.
     pub fn new(schema: ApiSchema, api: Arc<Api>, keys: ApiKeys, health_max_lag: u64) -> Self {
         let slots = Arc::new(Semaphore::new(api.limits.max_concurrent));
-        Self { schema, api, keys: Arc::new(keys), metrics: Arc::new(Metrics::default()), slots, health_max_lag }
+        let (keys, metrics, ws_connections) = (Arc::new(keys), Arc::new(Metrics::default()), Arc::default());
+        Self { schema, api, keys, metrics, slots, health_max_lag, ws_connections }
     }
 
     fn limits(&self) -> &Limits {
@@ -58,7 +59,7 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.limits().max_body_bytes;
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
-        .route("/graphql/ws", get(websocket))
+        .route("/graphql/ws", get(crate::ws::upgrade))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(body_limit))
@@ -117,35 +118,6 @@ async fn execute(
     let body =
         serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec());
     ((StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response(), codes)
-}
-
-async fn websocket(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let from_header = key_from_headers(&headers).and_then(|key| state.keys.authenticate(&key).ok());
-    let keys = state.keys.clone();
-    let schema = state.schema;
-    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
-        GraphQLWebSocket::new(stream, schema, protocol)
-            .on_connection_init(move |payload| async move {
-                let from_payload = payload
-                    .get("apiKey")
-                    .or_else(|| payload.get("authorization"))
-                    .and_then(|v| v.as_str())
-                    .map(|v| v.trim_start_matches("Bearer ").to_owned())
-                    .and_then(|key| keys.authenticate(&key).ok());
-                let principal: Principal = from_header
-                    .or(from_payload)
-                    .ok_or_else(|| async_graphql::Error::new("a valid API key is required"))?;
-                let mut data = Data::default();
-                data.insert(principal);
-                Ok(data)
-            })
-            .serve()
-    })
 }
 
 async fn health(State(state): State<AppState>) -> Response {

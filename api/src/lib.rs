@@ -8,11 +8,11 @@
 //! agency step, each an action written to a durable outbox and sent exactly once ([`outbox`]).
 //!
 //! Modules: [`schema`] (the GraphQL schema: one object per domain, DataLoaders, the Relay
-//! helper; no HTTP), [`http`] (axum: `/graphql`, WebSocket subscriptions, `/health`,
-//! `/metrics`, keys and limits), [`db`] (per-request snapshots and the statements), [`auth`]
-//! (hashed API keys and roles), [`chain`] (reads from the node), [`notify`] (the indexer's and
-//! the outbox's `NOTIFY`), [`outbox`] (the actions: idempotency, simulation, the sender),
-//! [`metrics`], [`config`].
+//! helper; no HTTP), [`http`] (axum: `/graphql`, `/health`, `/metrics`, keys and limits),
+//! [`ws`] (subscriptions over WebSocket and their limits), [`db`] (per-request snapshots and the
+//! statements), [`auth`] (hashed API keys and roles), [`chain`] (reads from the node), [`notify`]
+//! (the indexer's and the outbox's `NOTIFY`), [`outbox`] (the actions: idempotency, simulation,
+//! the sender), [`metrics`], [`config`].
 
 pub mod auth;
 pub mod chain;
@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod notify;
 pub mod outbox;
 pub mod schema;
+pub mod ws;
 
 use std::sync::Arc;
 

@@ -10,3 +10,4 @@ mod http;
 mod sdl;
 mod subscriptions;
 mod verify;
+mod websocket;
