@@ -103,6 +103,20 @@ pub struct Limits {
     /// Requests executed at once; more wait (up to the time limit) for a slot.
     #[arg(long, env = "EGP_API_MAX_CONCURRENT", default_value_t = 64)]
     pub max_concurrent: usize,
+    /// Subscriptions one WebSocket connection may run at once; one more is refused with an
+    /// `error` message (`TOO_MANY_SUBSCRIPTIONS`) and the connection stays open.
+    #[arg(long, env = "EGP_API_WS_MAX_SUBSCRIPTIONS", default_value_t = 100)]
+    pub ws_max_subscriptions: usize,
+    /// WebSocket connections one API key may have open at once; one more is closed with 4403.
+    #[arg(long, env = "EGP_API_WS_MAX_CONNECTIONS_PER_KEY", default_value_t = 32)]
+    pub ws_max_connections_per_key: usize,
+    /// Time a WebSocket client has to send `connection_init`, milliseconds (else closed with 4408).
+    #[arg(long, env = "EGP_API_WS_INIT_TIMEOUT_MS", default_value_t = 5_000)]
+    pub ws_init_timeout_ms: u64,
+    /// A WebSocket connection without subscriptions that hears nothing from its client for this
+    /// long, milliseconds, is closed (1000).
+    #[arg(long, env = "EGP_API_WS_IDLE_TIMEOUT_MS", default_value_t = 300_000)]
+    pub ws_idle_timeout_ms: u64,
 }
 
 impl Default for Limits {
@@ -114,6 +128,10 @@ impl Default for Limits {
             max_body_bytes: 64 * 1024,
             timeout_ms: 10_000,
             max_concurrent: 64,
+            ws_max_subscriptions: 100,
+            ws_max_connections_per_key: 32,
+            ws_init_timeout_ms: 5_000,
+            ws_idle_timeout_ms: 300_000,
         }
     }
 }
@@ -129,7 +147,14 @@ impl Limits {
         if !(1..=100).contains(&self.max_page_size) {
             return Err(Error::Config(format!("max page size {} is not between 1 and 100", self.max_page_size)));
         }
-        if self.max_depth == 0 || self.max_complexity == 0 || self.max_concurrent == 0 || self.timeout_ms == 0 {
+        let counts = [
+            self.max_depth,
+            self.max_complexity,
+            self.max_concurrent,
+            self.ws_max_subscriptions,
+            self.ws_max_connections_per_key,
+        ];
+        if counts.contains(&0) || [self.timeout_ms, self.ws_init_timeout_ms, self.ws_idle_timeout_ms].contains(&0) {
             return Err(Error::Config("limits must be above 0".into()));
         }
         Ok(())

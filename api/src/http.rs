@@ -1,25 +1,22 @@
-//! HTTP wiring: `POST /graphql`, subscriptions over WebSocket (graphql-transport-ws) on
-//! `GET /graphql/ws`, `/health`, `/metrics`, and the public pages of [`crate::web`] (GraphiQL on
-//! `GET /graphql`). Authentication, body size, time limit and concurrency are enforced here; the
-//! schema knows nothing of HTTP.
+//! HTTP wiring: `POST /graphql`, subscriptions over WebSocket (graphql-transport-ws, served by
+//! [`crate::ws`]) on `GET /graphql/ws`, `/health`, `/metrics`, and the public pages of
+//! [`crate::web`] (GraphiQL on `GET /graphql`). Authentication, body size, time limit and
+//! concurrency are enforced here; the schema knows nothing of HTTP.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use async_graphql::Data;
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
-use crate::auth::{ApiKeys, Principal, key_from_headers};
+use crate::auth::{ApiKeys, key_from_headers};
 use crate::config::Limits;
 use crate::db::Session;
 use crate::metrics::Metrics;
@@ -42,14 +39,17 @@ pub struct AppState {
     pub health_max_lag: u64,
     /// The public pages' state.
     pub web: Arc<crate::web::Web>,
+    /// Open WebSocket connections by API key.
+    pub ws_connections: Arc<crate::ws::KeyConnections>,
 }
 
 impl AppState {
     /// The state over a schema and its resources.
     pub fn new(schema: ApiSchema, api: Arc<Api>, keys: ApiKeys, health_max_lag: u64) -> Self {
         let slots = Arc::new(Semaphore::new(api.limits.max_concurrent));
+        let (keys, metrics, ws_connections) = (Arc::new(keys), Arc::new(Metrics::default()), Arc::default());
         let web = Arc::new(crate::web::Web::default());
-        Self { schema, api, keys: Arc::new(keys), metrics: Arc::new(Metrics::default()), slots, health_max_lag, web }
+        Self { schema, api, keys, metrics, slots, health_max_lag, web, ws_connections }
     }
 
     /// The same state with the public pages' settings.
@@ -69,7 +69,7 @@ pub fn router(state: AppState) -> Router {
     let pages = crate::web::router(&state);
     let api = Router::new()
         .route("/graphql", post(graphql))
-        .route("/graphql/ws", get(websocket))
+        .route("/graphql/ws", get(crate::ws::upgrade))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(body_limit))
@@ -129,39 +129,6 @@ async fn execute(
     let body =
         serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"internal error\"}]}".to_vec());
     ((StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response(), codes)
-}
-
-async fn websocket(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let from_header = key_from_headers(&headers).and_then(|key| state.keys.authenticate(&key).ok());
-    let keys = state.keys.clone();
-    let schema = state.schema;
-    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
-        GraphQLWebSocket::new(stream, schema, protocol)
-            .on_connection_init(move |payload| async move {
-                // GraphiQL sends its Headers tab here, so names are matched case-insensitively.
-                let field = |name: &str| {
-                    payload.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
-                };
-                let from_payload = field("apiKey")
-                    .or_else(|| field("authorization"))
-                    .or_else(|| field("x-api-key"))
-                    .and_then(|v| v.as_str())
-                    .map(|v| v.trim_start_matches("Bearer ").to_owned())
-                    .and_then(|key| keys.authenticate(&key).ok());
-                let principal: Principal = from_header
-                    .or(from_payload)
-                    .ok_or_else(|| async_graphql::Error::new("a valid API key is required"))?;
-                let mut data = Data::default();
-                data.insert(principal);
-                Ok(data)
-            })
-            .serve()
-    })
 }
 
 async fn health(State(state): State<AppState>) -> Response {

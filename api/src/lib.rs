@@ -8,9 +8,10 @@
 //! agency step, each an action written to a durable outbox and sent exactly once ([`outbox`]).
 //!
 //! Modules: [`schema`] (the GraphQL schema: one object per domain, DataLoaders, the Relay
-//! helper; no HTTP), [`http`] (axum: `/graphql`, WebSocket subscriptions, `/health`,
-//! `/metrics`, keys and limits), [`web`] (pages for people: GraphiQL, the public verification
-//! pages with QR codes and the document check, open data), [`db`] (per-request snapshots and the
+//! helper; no HTTP), [`http`] (axum: `/graphql`, `/health`, `/metrics`, keys and limits),
+//! [`ws`] (subscriptions over WebSocket and their limits), [`web`] (pages for people: GraphiQL,
+//! the public verification pages with QR codes and the document check, open data), [`db`]
+//! (per-request snapshots and the
 //! statements), [`auth`] (hashed API keys and roles), [`chain`] (reads from the node), [`notify`]
 //! (the indexer's and the outbox's `NOTIFY`), [`outbox`] (the actions: idempotency, simulation,
 //! the sender), [`metrics`], [`config`].
@@ -26,6 +27,7 @@ pub mod notify;
 pub mod outbox;
 pub mod schema;
 pub mod web;
+pub mod ws;
 
 use std::sync::Arc;
 

@@ -1,6 +1,6 @@
-//! What the indexer exposes over HTTP: `/metrics` in the Prometheus text format and `/health`.
+//! What the indexer exposes over HTTP: `/metrics` in the Prometheus text format (the `metrics`
+//! crate's Prometheus exporter, one recorder per [`Metrics`]) and `/health`.
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
@@ -10,11 +10,15 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
+use metrics::{Counter, Gauge};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio_util::sync::CancellationToken;
 
 use crate::{Error, Result};
 
-/// Counters and gauges, shared between the indexing loop and the HTTP server.
+/// Counters and gauges, shared between the indexing loop and the HTTP server. The loop and
+/// `/health` read these values; `/metrics` hands them to this instance's Prometheus recorder when
+/// scraped (several indexers in one process never share figures).
 #[derive(Debug, Default)]
 pub struct Metrics {
     /// Latest block number the node reported.
@@ -55,6 +59,83 @@ pub struct Metrics {
     pub new_heads_subscribed: AtomicBool,
     /// Unix seconds of the last successful loop iteration.
     pub last_progress: AtomicI64,
+    exposition: Exposition,
+}
+
+/// This instance's recorder (never the process-global one) and a handle per metric.
+struct Exposition {
+    handle: PrometheusHandle,
+    chain_head: Gauge,
+    indexed_block: Gauge,
+    final_block: Gauge,
+    lag_blocks: Gauge,
+    lag_seconds: Gauge,
+    events_per_second: Gauge,
+    batch_events: Gauge,
+    batch_blocks: Gauge,
+    block_range: Gauge,
+    is_writer: Gauge,
+    new_heads_subscribed: Gauge,
+    events_total: Counter,
+    batches_total: Counter,
+    reorgs_total: Counter,
+    reorged_blocks_total: Counter,
+    rpc_errors_total: Counter,
+    db_errors_total: Counter,
+    unknown_logs_total: Counter,
+}
+
+impl Default for Exposition {
+    fn default() -> Self {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        metrics::with_local_recorder(&recorder, || {
+            let gauge = |name: &'static str, help: &'static str| {
+                metrics::describe_gauge!(name, help);
+                metrics::gauge!(name)
+            };
+            let counter = |name: &'static str, help: &'static str| {
+                metrics::describe_counter!(name, help);
+                metrics::counter!(name)
+            };
+            Self {
+                handle,
+                chain_head: gauge("egp_indexer_chain_head", "Latest block number the node reported."),
+                indexed_block: gauge("egp_indexer_indexed_block", "Highest block indexed (the checkpoint)."),
+                final_block: gauge("egp_indexer_final_block", "Highest block known to be final."),
+                lag_blocks: gauge("egp_indexer_lag_blocks", "Blocks between the head and the checkpoint."),
+                lag_seconds: gauge(
+                    "egp_indexer_lag_seconds",
+                    "Block-time seconds between the head and the checkpoint.",
+                ),
+                events_per_second: gauge("egp_indexer_events_per_second", "Events stored per second, recent batches."),
+                batch_events: gauge("egp_indexer_batch_events", "Events in the last batch."),
+                batch_blocks: gauge("egp_indexer_batch_blocks", "Blocks in the last batch."),
+                block_range: gauge("egp_indexer_block_range", "Current eth_getLogs range in blocks."),
+                is_writer: gauge("egp_indexer_is_writer", "1 when this process holds the writer lock."),
+                new_heads_subscribed: gauge(
+                    "egp_indexer_new_heads_subscribed",
+                    "1 while subscribed to new heads over WebSocket, 0 while only polling.",
+                ),
+                events_total: counter("egp_indexer_events_total", "Events stored since start."),
+                batches_total: counter("egp_indexer_batches_total", "Batches committed since start."),
+                reorgs_total: counter("egp_indexer_reorgs_total", "Reorgs rolled back."),
+                reorged_blocks_total: counter("egp_indexer_reorged_blocks_total", "Blocks rolled back by reorgs."),
+                rpc_errors_total: counter("egp_indexer_rpc_errors_total", "Failed or timed-out RPC calls."),
+                db_errors_total: counter("egp_indexer_db_errors_total", "Failed database operations."),
+                unknown_logs_total: counter(
+                    "egp_indexer_unknown_logs_total",
+                    "Logs skipped: unknown contract or topic.",
+                ),
+            }
+        })
+    }
+}
+
+impl std::fmt::Debug for Exposition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Exposition").finish_non_exhaustive()
+    }
 }
 
 /// Now, in Unix seconds.
@@ -74,62 +155,33 @@ impl Metrics {
             .max(0)
     }
 
-    /// The Prometheus text exposition.
+    /// The Prometheus text exposition, rendered by the `metrics` crate's Prometheus exporter
+    /// from this instance's own recorder.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        let mut gauge = |name: &str, help: &str, kind: &str, value: String| {
-            let _ = writeln!(
-                out,
-                "# HELP egp_indexer_{name} {help}\n# TYPE egp_indexer_{name} {kind}\negp_indexer_{name} {value}"
-            );
-        };
-        let load = |a: &AtomicI64| a.load(Ordering::Relaxed).to_string();
-        let count = |a: &AtomicU64| a.load(Ordering::Relaxed).to_string();
-        gauge("chain_head", "Latest block number the node reported.", "gauge", load(&self.chain_head));
-        gauge("indexed_block", "Highest block indexed (the checkpoint).", "gauge", load(&self.indexed_block));
-        gauge("final_block", "Highest block known to be final.", "gauge", load(&self.final_block));
-        gauge("lag_blocks", "Blocks between the head and the checkpoint.", "gauge", self.lag_blocks().to_string());
-        gauge(
-            "lag_seconds",
-            "Block-time seconds between the head and the checkpoint.",
-            "gauge",
-            self.lag_seconds().to_string(),
-        );
-        gauge("events_total", "Events stored since start.", "counter", count(&self.events_total));
-        let eps = self.events_per_second_milli.load(Ordering::Relaxed);
-        gauge(
-            "events_per_second",
-            "Events stored per second, recent batches.",
-            "gauge",
-            format!("{}.{:03}", eps / 1000, eps % 1000),
-        );
-        gauge("batches_total", "Batches committed since start.", "counter", count(&self.batches_total));
-        gauge("batch_events", "Events in the last batch.", "gauge", count(&self.last_batch_events));
-        gauge("batch_blocks", "Blocks in the last batch.", "gauge", count(&self.last_batch_blocks));
-        gauge("block_range", "Current eth_getLogs range in blocks.", "gauge", count(&self.block_range));
-        gauge("reorgs_total", "Reorgs rolled back.", "counter", count(&self.reorgs_total));
-        gauge("reorged_blocks_total", "Blocks rolled back by reorgs.", "counter", count(&self.reorged_blocks_total));
-        gauge("rpc_errors_total", "Failed or timed-out RPC calls.", "counter", count(&self.rpc_errors_total));
-        gauge("db_errors_total", "Failed database operations.", "counter", count(&self.db_errors_total));
-        gauge(
-            "unknown_logs_total",
-            "Logs skipped: unknown contract or topic.",
-            "counter",
-            count(&self.unknown_logs_total),
-        );
-        gauge(
-            "is_writer",
-            "1 when this process holds the writer lock.",
-            "gauge",
-            u8::from(self.is_writer.load(Ordering::Relaxed)).to_string(),
-        );
-        gauge(
-            "new_heads_subscribed",
-            "1 while subscribed to new heads over WebSocket, 0 while only polling.",
-            "gauge",
-            u8::from(self.new_heads_subscribed.load(Ordering::Relaxed)).to_string(),
-        );
-        out
+        let e = &self.exposition;
+        let gauge = |a: &AtomicI64| a.load(Ordering::Relaxed) as f64;
+        let count = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        let flag = |a: &AtomicBool| f64::from(u8::from(a.load(Ordering::Relaxed)));
+        e.chain_head.set(gauge(&self.chain_head));
+        e.indexed_block.set(gauge(&self.indexed_block));
+        e.final_block.set(gauge(&self.final_block));
+        e.lag_blocks.set(self.lag_blocks() as f64);
+        e.lag_seconds.set(self.lag_seconds() as f64);
+        e.events_per_second.set(count(&self.events_per_second_milli) as f64 / 1000.0);
+        e.batch_events.set(count(&self.last_batch_events) as f64);
+        e.batch_blocks.set(count(&self.last_batch_blocks) as f64);
+        e.block_range.set(count(&self.block_range) as f64);
+        e.is_writer.set(flag(&self.is_writer));
+        e.new_heads_subscribed.set(flag(&self.new_heads_subscribed));
+        // The atomics only grow; `absolute` carries them over as counters.
+        e.events_total.absolute(count(&self.events_total));
+        e.batches_total.absolute(count(&self.batches_total));
+        e.reorgs_total.absolute(count(&self.reorgs_total));
+        e.reorged_blocks_total.absolute(count(&self.reorged_blocks_total));
+        e.rpc_errors_total.absolute(count(&self.rpc_errors_total));
+        e.db_errors_total.absolute(count(&self.db_errors_total));
+        e.unknown_logs_total.absolute(count(&self.unknown_logs_total));
+        e.handle.render()
     }
 
     /// Whether the indexer is healthy: it holds the writer lock and made progress recently.
@@ -151,8 +203,8 @@ struct Shared {
     stale_after: Duration,
 }
 
-async fn metrics_text(State(shared): State<Shared>) -> String {
-    shared.metrics.render()
+async fn metrics_text(State(shared): State<Shared>) -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], shared.metrics.render())
 }
 
 async fn health(State(shared): State<Shared>) -> (StatusCode, String) {
@@ -188,4 +240,39 @@ pub async fn serve(
     });
     tracing::info!(%bound, "serving /metrics and /health");
     Ok(bound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_instance_renders_its_own_figures_with_their_types() {
+        let (one, two) = (Metrics::default(), Metrics::default());
+        one.chain_head.store(120, Ordering::Relaxed);
+        one.indexed_block.store(100, Ordering::Relaxed);
+        one.events_total.fetch_add(7, Ordering::Relaxed);
+        one.events_per_second_milli.store(1_234_567, Ordering::Relaxed);
+        one.is_writer.store(true, Ordering::Relaxed);
+        two.rpc_errors_total.fetch_add(3, Ordering::Relaxed);
+
+        let first = one.render();
+        for line in [
+            "# TYPE egp_indexer_chain_head gauge\negp_indexer_chain_head 120\n",
+            "# TYPE egp_indexer_lag_blocks gauge\negp_indexer_lag_blocks 20\n",
+            "# HELP egp_indexer_events_total Events stored since start.\n",
+            "# TYPE egp_indexer_events_total counter\negp_indexer_events_total 7\n",
+            "egp_indexer_events_per_second 1234.567\n",
+            "egp_indexer_is_writer 1\n",
+            "egp_indexer_rpc_errors_total 0\n",
+        ] {
+            assert!(first.contains(line), "{line:?} in {first}");
+        }
+        let second = two.render();
+        assert!(second.contains("egp_indexer_rpc_errors_total 3\n"), "{second}");
+        assert!(second.contains("egp_indexer_chain_head 0\n") && second.contains("egp_indexer_events_total 0\n"));
+        // A counter only grows between scrapes, as Prometheus expects.
+        one.events_total.fetch_add(1, Ordering::Relaxed);
+        assert!(one.render().contains("egp_indexer_events_total 8\n"));
+    }
 }

@@ -51,6 +51,14 @@ pub enum Error {
         /// The keystore file.
         path: PathBuf,
     },
+    /// A keystore file is not one that can be read (malformed, unsupported, damaged).
+    #[error("keystore {}: {problem}", path.display())]
+    Keystore {
+        /// The keystore file.
+        path: PathBuf,
+        /// What is wrong with it, with the values involved.
+        problem: String,
+    },
     /// A wallet could not be loaded (missing file, malformed key or mnemonic).
     #[error("cannot load the wallet: {0}")]
     Wallet(String),

@@ -10,12 +10,17 @@
 use std::path::{Path, PathBuf};
 
 use alloy::signers::local::coins_bip39::English;
-use alloy::signers::local::{LocalSignerError, MnemonicBuilder, PrivateKeySigner};
+use alloy::signers::local::{MnemonicBuilder, PrivateKeySigner};
 use clap::Args;
 use egp_contracts::BankCode;
+use zeroize::Zeroizing;
 
 use crate::local::LocalConsortium;
 use crate::{Error, Result};
+
+mod keystore;
+#[cfg(test)]
+mod other_tools;
 
 /// Where the signing key comes from (one of them, for commands that send transactions).
 #[derive(Debug, Clone, Default, Args)]
@@ -116,7 +121,8 @@ pub enum PasswordSource {
 /// Where a signer's key comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WalletSource {
-    /// An encrypted JSON keystore (Web3 Secret Storage).
+    /// An encrypted JSON keystore (Web3 Secret Storage version 3, read as geth reads it, so
+    /// files from ethers.js, eth-account and the like load too).
     Keystore {
         /// The keystore file.
         path: PathBuf,
@@ -164,25 +170,12 @@ impl PasswordSource {
 }
 
 impl WalletSource {
-    /// Loads the signer. A wrong keystore password is [`Error::WrongPassword`]; nothing is sent.
+    /// Loads the signer. A wrong keystore password is [`Error::WrongPassword`], a keystore file
+    /// that cannot be read [`Error::Keystore`] (found before the password is asked for); nothing
+    /// is sent.
     pub fn load(&self) -> Result<PrivateKeySigner> {
         match self {
-            Self::Keystore { path, password } => {
-                if !path.is_file() {
-                    return Err(Error::Io {
-                        path: path.clone(),
-                        source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such keystore file"),
-                    });
-                }
-                let password = password.read(&format!("password for {}: ", path.display()))?;
-                PrivateKeySigner::decrypt_keystore(path, password).map_err(|error| match error {
-                    // eth-keystore's MacMismatch: the password does not decrypt this key.
-                    LocalSignerError::EthKeystoreError(inner) if inner.to_string().contains("Mac Mismatch") => {
-                        Error::WrongPassword { path: path.clone() }
-                    }
-                    other => Error::Wallet(format!("keystore {}: {other}", path.display())),
-                })
-            }
+            Self::Keystore { path, password } => load_keystore(path, password),
             Self::Mnemonic { env, index } => from_mnemonic(&env_secret(env)?, *index),
             Self::DevMnemonic { phrase, index } => from_mnemonic(phrase, *index),
             Self::PrivateKeyEnv { env } => {
@@ -194,6 +187,31 @@ impl WalletSource {
             }
         }
     }
+}
+
+/// Reads and checks the keystore file before asking for its password, then decrypts it.
+fn load_keystore(path: &Path, password: &PasswordSource) -> Result<PrivateKeySigner> {
+    let refuse = |problem: String| Error::Keystore { path: path.to_owned(), problem };
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if !metadata.is_file() {
+        return Err(refuse("is not a file".into()));
+    }
+    let size = metadata.len();
+    if size > keystore::MAX_FILE_BYTES {
+        return Err(refuse(format!(
+            "is {size} bytes, larger than any keystore ({} bytes at most)",
+            keystore::MAX_FILE_BYTES
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|_| refuse("is not UTF-8 text".into()))?;
+    let parsed = keystore::Keystore::parse(&text).map_err(refuse)?;
+    let password = Zeroizing::new(password.read(&format!("password for {}: ", path.display()))?);
+    parsed.decrypt(&password).map_err(|refusal| match refusal {
+        keystore::Refusal::WrongPassword => Error::WrongPassword { path: path.to_owned() },
+        keystore::Refusal::Malformed(problem) => refuse(problem),
+    })
 }
 
 fn from_mnemonic(phrase: &str, index: u32) -> Result<PrivateKeySigner> {

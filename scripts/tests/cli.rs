@@ -264,3 +264,44 @@ async fn refusals_print_one_sentence_exit_1_and_send_nothing() {
 
     assert_eq!(stack.block().await, before, "no refused command may send a transaction");
 }
+
+#[test]
+fn wallet_address_reads_keystores_written_by_other_tools() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keystores");
+    let listed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures.join("fixtures.json")).unwrap()).unwrap();
+    let dir = std::env::temp_dir().join(format!("egp-cli-keystores-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let egp = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_egp"))
+            .args(args)
+            .env_remove("EGP_KEYSTORE")
+            .env_remove("EGP_PASSWORD_FILE")
+            .env_remove("EGP_KEYSTORE_PASSWORD")
+            .output()
+            .unwrap()
+    };
+    // ethers.js v6 spells the member "Crypto"; eth-account writes a checksummed address.
+    for fixture in listed.as_array().unwrap().iter().filter(|f| f["file"].as_str().unwrap().contains("scrypt.json")) {
+        let keystore = fixtures.join(fixture["file"].as_str().unwrap());
+        let password = dir.join("password.txt");
+        std::fs::write(&password, format!("{}\n", fixture["password"].as_str().unwrap())).unwrap();
+        let (keystore, password) = (keystore.to_str().unwrap(), password.to_str().unwrap());
+        let output = egp(&["--json", "--keystore", keystore, "--password-file", password, "wallet", "address"]);
+        assert!(output.status.success(), "{keystore}: {}", String::from_utf8_lossy(&output.stderr));
+        let shown: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let address =
+            |value: &serde_json::Value| value.as_str().unwrap().parse::<alloy::primitives::Address>().unwrap();
+        assert_eq!(address(&shown["address"]), address(&fixture["address"]), "{keystore}");
+    }
+
+    // A file that is not a keystore: one sentence naming it, before any password is asked for.
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, r#"{"version": 3, "id": "a1575c02-3e4f-4358-98ca-8df70b8519c9"}"#).unwrap();
+    let broken = broken.to_str().unwrap();
+    let output = egp(&["--keystore", broken, "wallet", "address"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.trim(), format!("error: keystore {broken}: has no \"crypto\" member (nor \"Crypto\")"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

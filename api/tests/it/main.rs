@@ -12,3 +12,4 @@ mod pages;
 mod sdl;
 mod subscriptions;
 mod verify;
+mod websocket;
