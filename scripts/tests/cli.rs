@@ -1,45 +1,33 @@
 //! The `egp` binary end to end on a real local consortium chain: the walkthrough of docs/cli.md, JSON
 //! output, and refusals that print one sentence, exit 1 and send nothing.
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use alloy::providers::{Provider, ProviderBuilder};
-use egp::local::{AnvilOptions, LocalChain, LocalConsortium, start_anvil};
+use egp_testkit::{Chain, TempDir};
 
 struct Stack {
-    chain: Option<LocalChain>,
-    dir: PathBuf,
-}
-
-impl Drop for Stack {
-    fn drop(&mut self) {
-        drop(self.chain.take());
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+    chain: Chain,
+    dir: TempDir,
 }
 
 impl Stack {
     async fn start(name: &str) -> Self {
-        let consortium = LocalConsortium::load(&LocalConsortium::default_path()).unwrap();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let options = AnvilOptions { anvil: egp_contracts::tools::anvil(), port, block_time: None, state: None };
-        let chain = start_anvil(&consortium, &options).await.unwrap();
-        let dir = std::env::temp_dir().join(format!("egp-cli-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("lg.pdf"), "signed guarantee").unwrap();
-        Self { chain: Some(chain), dir }
+        let chain = Chain::start().await;
+        let dir = TempDir::new(&format!("cli-{name}"));
+        std::fs::write(dir.path().join("lg.pdf"), "signed guarantee").unwrap();
+        Self { chain, dir }
     }
 
     fn url(&self) -> &str {
-        &self.chain.as_ref().unwrap().url
+        &self.chain.url
     }
 
     fn egp(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_egp"))
             .args(args)
-            .current_dir(&self.dir)
+            .current_dir(self.dir.path())
             .env("EGP_RPC_URL", self.url())
             .env("EGP_PEPPER", "0x000102030405060708090a0b0c0d0e0f")
             .env("EGP_APPLICANT_ID", "0105564012347")
@@ -93,7 +81,7 @@ async fn the_readme_walkthrough_runs_and_prints_each_transaction() {
     let stack = Stack::start("walkthrough").await;
     let deployed = stack.ok(&["--local-account", "admin", "deploy", "--with-roles"]);
     assert!(deployed.contains("deployed to chain 25600"), "{deployed}");
-    assert!(Path::new(&stack.dir.join("deployment.json")).is_file());
+    assert!(Path::new(&stack.dir.path().join("deployment.json")).is_file());
     let again = stack.ok(&["--local-account", "admin", "deploy", "--with-roles"]);
     assert!(again.contains("already deployed"), "{again}");
 
@@ -159,12 +147,12 @@ async fn the_readme_walkthrough_runs_and_prints_each_transaction() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let url = format!("https://verify.egp.example/v/{id}");
     assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("QR code of {url} written to lg-qr.svg")));
-    let svg = std::fs::read_to_string(stack.dir.join("lg-qr.svg")).unwrap();
+    let svg = std::fs::read_to_string(stack.dir.path().join("lg-qr.svg")).unwrap();
     assert_eq!(svg, egp_contracts::verification::qr_svg(&url).unwrap());
     let without = stack.egp(&["show", "guarantee", "002/LG-2569-000001", "--qr", "other.svg"]);
     assert_eq!(without.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&without.stderr).contains("--public-url or EGP_PUBLIC_URL"));
-    assert!(!stack.dir.join("other.svg").exists());
+    assert!(!stack.dir.path().join("other.svg").exists());
 
     // An answer to a claim that is no longer open: one sentence, nothing sent.
     let before = stack.block().await;
@@ -220,7 +208,7 @@ async fn refusals_print_one_sentence_exit_1_and_send_nothing() {
     args.insert(0, "--json");
     let output = Command::new(env!("CARGO_BIN_EXE_egp"))
         .args(&args)
-        .current_dir(&stack.dir)
+        .current_dir(stack.dir.path())
         .env("EGP_RPC_URL", stack.url())
         .env("EGP_PEPPER", "0x000102030405060708090a0b0c0d0e0f")
         .env("EGP_APPLICANT_ID", "1112034563563")
@@ -231,9 +219,9 @@ async fn refusals_print_one_sentence_exit_1_and_send_nothing() {
     assert!(stdout.contains("check digit") && !stdout.contains("1112034563563"), "{stdout}");
 
     // A wrong keystore password.
-    let keystore_dir = stack.dir.join("keys");
+    let keystore_dir = stack.dir.path().join("keys");
     let (_, keystore) = egp::wallet::new_keystore(&keystore_dir, "right password").unwrap();
-    std::fs::write(stack.dir.join("wrong.txt"), "wrong password\n").unwrap();
+    std::fs::write(stack.dir.path().join("wrong.txt"), "wrong password\n").unwrap();
     let keystore = keystore.to_str().unwrap();
     let output = stack.egp(&[
         "--keystore",
@@ -253,7 +241,7 @@ async fn refusals_print_one_sentence_exit_1_and_send_nothing() {
     // Unreachable node.
     let output = Command::new(env!("CARGO_BIN_EXE_egp"))
         .args(["show", "guarantee", "002/LG-1"])
-        .current_dir(&stack.dir)
+        .current_dir(stack.dir.path())
         .env("EGP_RPC_URL", "http://127.0.0.1:9")
         .output()
         .unwrap();
@@ -270,8 +258,8 @@ fn wallet_address_reads_keystores_written_by_other_tools() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keystores");
     let listed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures.join("fixtures.json")).unwrap()).unwrap();
-    let dir = std::env::temp_dir().join(format!("egp-cli-keystores-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new("cli-keystores");
+    let dir = dir.path();
     let egp = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_egp"))
             .args(args)
@@ -303,5 +291,4 @@ fn wallet_address_reads_keystores_written_by_other_tools() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.trim(), format!("error: keystore {broken}: has no \"crypto\" member (nor \"Crypto\")"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -4,7 +4,7 @@
 use alloy::providers::Provider;
 use egp::bank::{Amendment, reference_hash};
 use egp_contracts::Satang;
-use egp_e2e::{Stack, StackOptions, pepper};
+use egp_testkit::{Stack, StackOptions, pepper};
 use serde_json::{Value, json};
 
 use crate::{COMPANY, PERSON, code, confirmation, terms, today};

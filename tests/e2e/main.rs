@@ -10,8 +10,8 @@ mod subscriptions;
 
 use chrono::{Days, NaiveDate};
 use egp::bank::{ConfirmationPurpose, ConfirmationTerms, Expiry, GuaranteeTerms, reference_hash};
-use egp_contracts::{Code, GuaranteeType, Satang, ThaiId, dates};
-use egp_e2e::Stack;
+use egp_contracts::{Code, GuaranteeType, Satang, ThaiId};
+use egp_testkit::Stack;
 
 /// The DOMAIN.md example company id and another valid id: the suppliers of these tests.
 pub(crate) const COMPANY: &str = "0105564012347";
@@ -22,7 +22,7 @@ pub(crate) fn code(text: &str) -> Code {
 }
 
 pub(crate) async fn today(stack: &Stack) -> NaiveDate {
-    dates::bangkok_date(stack.admin().await.chain_time().await.expect("chain time"))
+    stack.net().today().await
 }
 
 /// A performance guarantee of 1,250,000.00 THB for the Department of Highways.

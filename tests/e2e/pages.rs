@@ -13,7 +13,7 @@ use alloy::transports::http::reqwest;
 use egp::bank::Amendment;
 use egp_contracts::{GuaranteeType, Satang};
 use egp_e2e::browser::{Browser, Page, browser_available};
-use egp_e2e::{EGP_KEY, Stack, StackOptions, pepper};
+use egp_testkit::{EGP_KEY, Stack, StackOptions, pepper};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 

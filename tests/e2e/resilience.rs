@@ -7,7 +7,7 @@ use alloy::primitives::U256;
 use alloy::providers::Provider;
 use egp::seed::SeedOptions;
 use egp_contracts::{Satang, ThaiId};
-use egp_e2e::{Stack, StackOptions, pepper};
+use egp_testkit::{Stack, StackOptions, pepper};
 use serde_json::{Value, json};
 
 use crate::{COMPANY, PERSON, code, confirmation, terms, today};
@@ -60,7 +60,7 @@ async fn the_indexer_killed_with_sigkill_and_restarted_leaves_the_answers_unchan
     assert_eq!(stack.sql("SELECT count(*) FROM events").trim(), logs.len().to_string());
     // A full seed (every story: lapsed amendments, expiries after the clock moved, …), written
     // through three kills: `egp-indexer verify` finds no drift from the chain.
-    let report = stack.verify().await;
+    let report = egp_e2e::verify(&stack).await;
     assert!(report.is_clean(), "verify after a full seed: {:?}", report.differences);
     assert!(report.records > 30 && report.events > 100, "{} records, {} events", report.records, report.events);
     stack.kill_indexer();

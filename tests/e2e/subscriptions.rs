@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use egp::bank::reference_hash;
 use egp_contracts::Satang;
-use egp_e2e::{EGP_KEY, Stack, StackOptions, pepper};
+use egp_testkit::{EGP_KEY, Stack, StackOptions, pepper};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -46,7 +46,7 @@ pub(crate) async fn next_json(socket: &mut Socket) -> Value {
 async fn a_subscription_receives_the_events_of_a_lifecycle_in_order() {
     let stack = Stack::start(StackOptions::default()).await;
     let today = today(&stack).await;
-    let id = egp_e2e::guarantee_id(2, "LG-E2E-SUB");
+    let id = egp_testkit::guarantee_id(2, "LG-E2E-SUB");
     let mut socket = subscribe(
         &stack,
         "subscription($id: String!) { guaranteeEvents(filter: { recordId: $id }) { name recordId provenance { blockNumber transactionHash } } }",

@@ -65,7 +65,7 @@ async fn only_egp_acts_and_bad_or_personal_input_is_refused_before_anything_is_s
     assert_eq!(codes(&body), ["WRITES_DISABLED"], "{body:#}");
 
     let deployment = egp_contracts::Deployment::read(&world.manifest).unwrap();
-    let signer = GatewaySigner::new(world.consortium.gateway().unwrap());
+    let signer = GatewaySigner::new(world.consortium().gateway().unwrap());
     let outbox = Outbox::new(pool.clone(), &world.url, deployment, signer, GatewaySettings::default()).unwrap();
     let mut api = Arc::into_inner(api(pool.clone(), &world.url, Limits::default())).unwrap();
     api.outbox = Some(Arc::new(outbox));
@@ -128,7 +128,7 @@ async fn a_full_queue_is_overloaded_and_stores_nothing_but_refusals_and_retries_
     let pool = pool_options.connect_with(options).await.unwrap();
     // A queue of one, and no sender running: the first action stays queued.
     let deployment = egp_contracts::Deployment::read(&world.manifest).unwrap();
-    let signer = GatewaySigner::new(world.consortium.gateway().unwrap());
+    let signer = GatewaySigner::new(world.consortium().gateway().unwrap());
     let settings = GatewaySettings { max_queued_actions: 1, ..GatewaySettings::default() };
     let outbox = Outbox::new(pool.clone(), &world.url, deployment, signer, settings).unwrap();
     let mut api = Arc::into_inner(api(pool.clone(), &world.url, Limits::default())).unwrap();
@@ -207,7 +207,7 @@ async fn the_registry_s_time_rules_and_stale_answers_fail_at_once_and_the_sequen
 
     let pool = pool_options.connect_with(options).await.unwrap();
     let deployment = egp_contracts::Deployment::read(&world.manifest).unwrap();
-    let signer = GatewaySigner::new(world.consortium.gateway().unwrap());
+    let signer = GatewaySigner::new(world.consortium().gateway().unwrap());
     let gateway = signer.address();
     let outbox = Outbox::new(pool.clone(), &world.url, deployment, signer, GatewaySettings::default()).unwrap();
     let mut api = Arc::into_inner(api(pool.clone(), &world.url, Limits::default())).unwrap();

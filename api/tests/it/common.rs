@@ -1,25 +1,22 @@
-//! The test world: anvil on a free port with the local consortium deployed by `egp::deploy`,
-//! parties acting through the `egp` library, the indexer run in-process into the test's fresh
-//! database, and the API's schema and router over that database.
+//! The API's test world on top of `egp-testkit`'s ([`World`]: anvil on a free port with the local
+//! consortium deployed by `egp::deploy`, parties acting through the `egp` library): the indexer
+//! run in-process into the test's fresh database, and the API's schema and router over it.
 
-use std::net::TcpListener;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use alloy::primitives::B256;
-use alloy::signers::local::PrivateKeySigner;
 use async_graphql::{Request, Variables};
 use chrono::{Days, NaiveDate};
-use egp::Egp;
 use egp::bank::{ConfirmationPurpose, ConfirmationTerms, Expiry, GuaranteeTerms, reference_hash};
-use egp::local::{AnvilOptions, LocalChain, LocalConsortium, start_anvil};
 use egp_api::auth::{ApiKeys, Principal, Role};
 use egp_api::schema::{Api, ApiSchema};
 use egp_api::{Limits, chain, http, notify, schema};
-use egp_contracts::{ApplicantType, BankCode, Code, GuaranteeType, Pepper, Satang, ThaiId, dates};
+use egp_contracts::{ApplicantType, BankCode, Code, GuaranteeType, Satang, ThaiId};
+pub(crate) use egp_testkit::Net as World;
+pub(crate) use egp_testkit::db::test_database_url as database_url;
+pub(crate) use egp_testkit::pepper;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use sqlx::postgres::PgConnectOptions;
 use tokio_util::sync::CancellationToken;
 
 pub(crate) const BBL: u16 = 2;
@@ -38,10 +35,6 @@ pub(crate) const BBL_KEY: &str = "bank-002-key-for-tests";
 pub(crate) const KBANK_KEY: &str = "bank-004-key-for-tests";
 pub(crate) const VERIFY_KEY: &str = "verify-key-for-tests-01";
 
-pub(crate) fn pepper() -> Pepper {
-    Pepper::new(*b"egp-chain test pepper, 32 bytes!").expect("32 bytes")
-}
-
 pub(crate) fn code(text: &str) -> Code {
     Code::new(text).unwrap()
 }
@@ -50,102 +43,22 @@ pub(crate) fn bank(code: u16) -> BankCode {
     BankCode::new(code).unwrap()
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A temporary folder removed on drop.
-pub(crate) struct TempDir(pub(crate) PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let dir =
-            std::env::temp_dir().join(format!("egp-api-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A chain with the contracts deployed and the local consortium's roles set up.
-pub(crate) struct World {
-    pub(crate) consortium: LocalConsortium,
-    pub(crate) url: String,
-    pub(crate) manifest: PathBuf,
-    _anvil: LocalChain,
-    _dir: TempDir,
-}
-
-impl World {
-    pub(crate) async fn start() -> Self {
-        let consortium = LocalConsortium::load(&LocalConsortium::default_path()).expect("anvil/consortium.json");
-        let mut anvil = None;
-        for _ in 0..5 {
-            let options =
-                AnvilOptions { anvil: egp_contracts::tools::anvil(), port: free_port(), block_time: None, state: None };
-            if let Ok(started) = start_anvil(&consortium, &options).await {
-                anvil = Some(started);
-                break;
-            }
-        }
-        let anvil = anvil.expect("anvil starts (scripts/bootstrap installs it)");
-        let dir = TempDir::new();
-        let manifest = dir.0.join("deployment.json");
-        let admin = consortium.admin().unwrap();
-        egp::deploy::deploy(&anvil.url, admin, None, Some(&consortium), &manifest, false).await.expect("deploy");
-        Self { url: anvil.url.clone(), consortium, manifest, _anvil: anvil, _dir: dir }
-    }
-
-    async fn connect(&self, signer: PrivateKeySigner) -> Egp {
-        Egp::connect(&self.url, &self.manifest, Some(signer)).await.unwrap()
-    }
-
-    pub(crate) async fn bank(&self, code: u16) -> Egp {
-        self.connect(self.consortium.bank(bank(code)).unwrap()).await
-    }
-
-    pub(crate) async fn gateway(&self) -> Egp {
-        self.connect(self.consortium.gateway().unwrap()).await
-    }
-
-    pub(crate) async fn admin(&self) -> Egp {
-        self.connect(self.consortium.admin().unwrap()).await
-    }
-
-    /// The chain's Bangkok date today.
-    pub(crate) async fn today(&self) -> NaiveDate {
-        let reader = Egp::connect(&self.url, &self.manifest, None::<PrivateKeySigner>).await.unwrap();
-        dates::bangkok_date(reader.chain_time().await.unwrap())
-    }
-
-    /// Issues `terms` from bank `code`; returns the id.
-    pub(crate) async fn issue(&self, code: u16, terms: &GuaranteeTerms) -> B256 {
-        self.bank(code).await.issue_guarantee(terms, &pepper()).await.expect("issue").subject_id()
-    }
-
-    /// Issues and has the agency accept.
-    pub(crate) async fn issue_accepted(&self, code: u16, terms: &GuaranteeTerms) -> B256 {
-        let id = self.issue(code, terms).await;
-        self.gateway().await.accept(id, &terms.agency).await.expect("accept");
-        id
-    }
-
+/// The indexer run in-process over a [`World`] (the API tests read what it writes).
+pub(crate) trait Indexing {
     /// Indexes everything up to the head into `database`.
-    pub(crate) async fn index(&self, database: &str) {
+    async fn index(&self, database: &str);
+    /// The indexer's settings for `database`, polling fast, plus `extra` flags.
+    fn indexer_settings(&self, database: &str, extra: &[&str]) -> egp_indexer::Settings;
+}
+
+impl Indexing for World {
+    async fn index(&self, database: &str) {
         egp_indexer::run(self.indexer_settings(database, &["--exit-when-caught-up"]), CancellationToken::new())
             .await
             .expect("indexer");
     }
 
-    pub(crate) fn indexer_settings(&self, database: &str, extra: &[&str]) -> egp_indexer::Settings {
+    fn indexer_settings(&self, database: &str, extra: &[&str]) -> egp_indexer::Settings {
         let mut args: Vec<String> = [
             "--database-url",
             database,
@@ -198,13 +111,6 @@ pub(crate) fn confirmation(bank_ref: &str, supplier: &str, today: NaiveDate) -> 
         purpose: ConfirmationPurpose::Project { number: code(PROJECT), budget: Satang(2_000_000_000) },
         document_hash: reference_hash(&format!("confirmation {bank_ref}")),
     }
-}
-
-/// The URL of the database `#[sqlx::test]` created.
-pub(crate) fn database_url(options: &PgConnectOptions) -> String {
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let (base, _) = base.rsplit_once('/').unwrap();
-    format!("{base}/{}", options.get_database().unwrap())
 }
 
 /// The API's shared resources over `pool`, reading the node at `rpc`.

@@ -120,7 +120,7 @@ async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, 
     let p = &g["provenance"];
     assert_eq!(p["blockNumber"], paid.sent.block.unwrap());
     assert_eq!(p["transactionHash"], paid.sent.transaction.unwrap().to_string());
-    assert_eq!(p["chainId"], world.consortium.chain_id);
+    assert_eq!(p["chainId"], world.consortium().chain_id);
     assert_eq!(p["final"], true);
     assert!(p["blockTime"].as_str().unwrap().ends_with("+07:00"));
     assert_eq!(g["history"].as_array().unwrap().last().unwrap()["provenance"]["transactionHash"], p["transactionHash"]);
@@ -134,7 +134,7 @@ async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, 
     let marker = &response["extensions"]["consistency"];
     assert_eq!(marker["indexedBlockNumber"], head);
     assert_eq!(marker["indexedBlockHash"], head_hash.to_string());
-    assert_eq!(marker["chainId"], world.consortium.chain_id);
+    assert_eq!(marker["chainId"], world.consortium().chain_id);
 
     // By bank and reference; unknown and malformed ids.
     let by_ref = data(&schema, r#"{ guarantee(bankCode: "002", bankRef: "LG-A") { id } }"#, empty()).await;

@@ -2,15 +2,15 @@
 //! contracts deployed from the committed artifacts, a real event decoded, a real revert turned
 //! into words, and the gas of issuing an e-LG measured on a mined transaction.
 
-use alloy::network::EthereumWallet;
-use alloy::node_bindings::{Anvil, AnvilInstance};
+use alloy::node_bindings::AnvilInstance;
 use alloy::primitives::{Address, B256, keccak256};
-use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::providers::{DynProvider, Provider};
 use alloy::sol_types::SolEvent;
 use egp_contracts::bindings::guarantee_registry::IGuaranteeRegistry::IssueRequest;
 use egp_contracts::bindings::{Consortium, GuaranteeRegistry};
 use egp_contracts::deployment::{self, Deployment, ManifestMismatch};
 use egp_contracts::{ApplicantType, Code, ContractRevert, ExpiryType, GuaranteeStatus, GuaranteeType, Pepper, ThaiId};
+use egp_testkit::{DevChain, TempDir};
 
 struct Chain {
     _anvil: AnvilInstance,
@@ -28,9 +28,7 @@ fn code(text: &str) -> B256 {
 }
 
 async fn chain() -> Chain {
-    let anvil = Anvil::at(egp_contracts::tools::anvil()).try_spawn().expect("scripts/bootstrap installs anvil");
-    let wallet: EthereumWallet = anvil.wallet().expect("anvil has dev accounts");
-    let provider = ProviderBuilder::new().wallet(wallet).connect_http(anvil.endpoint_url()).erased();
+    let DevChain { anvil, provider } = DevChain::start(egp_testkit::chain::anvil());
     let [admin, bank, gateway] = [anvil.addresses()[0], anvil.addresses()[1], anvil.addresses()[2]];
 
     let deployment = deployment::deploy(&provider, admin, admin).await.unwrap();
@@ -233,10 +231,10 @@ async fn a_manifest_round_trips_and_matches_its_chain() {
     assert_eq!(manifest.start_block(), manifest.contracts.consortium.deployment_block);
     assert!(manifest.check_on_chain(&chain.provider).await.unwrap().is_empty());
 
-    let path = std::env::temp_dir().join(format!("egp-manifest-{}/deployment.json", std::process::id()));
+    let dir = TempDir::new("manifest");
+    let path = dir.path().join("deployment.json");
     manifest.write(&path).unwrap();
     assert_eq!(&Deployment::read(&path).unwrap(), manifest);
-    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 
     let mut moved = manifest.clone();
     moved.contracts.credit_confirmation_registry.address = chain.bank;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use alloy::network::TransactionBuilder;
-use alloy::node_bindings::{Anvil, AnvilInstance};
+use alloy::node_bindings::AnvilInstance;
 use alloy::primitives::{B256, keccak256};
 use alloy::providers::{Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
@@ -30,6 +30,7 @@ use egp_indexer::prepare::PreparedBatch;
 use egp_indexer::read::Reader;
 use egp_indexer::store;
 use egp_indexer::{Metrics, Settings};
+use egp_testkit::{DevChain, ScratchDb, TempDir};
 use futures_util::StreamExt;
 use futures_util::stream;
 use sqlx::{Connection, PgConnection};
@@ -64,7 +65,7 @@ async fn main() -> Result<(), Failure> {
 
     // A saved chain is loaded only with its record (written once seeding has finished).
     let saved = args.chain_state.as_deref().filter(|state| state.exists() && seed_record(state).exists());
-    let mut anvil = Anvil::at(egp_contracts::tools::anvil()).args(["--gas-limit", "2000000000", "--no-mining"]);
+    let mut anvil = egp_testkit::chain::anvil().args(["--gas-limit", "2000000000", "--no-mining"]);
     match (saved, &args.chain_state) {
         // Loading 100,000 events' state takes anvil a while: wait up to two minutes for it.
         (Some(state), _) => anvil = anvil.arg("--load-state").arg(state.display().to_string()).timeout(120_000),
@@ -100,15 +101,15 @@ async fn main() -> Result<(), Failure> {
     };
     let head = ProviderBuilder::new().connect_http(anvil.endpoint_url()).get_block_number().await?;
 
-    let dir = std::env::temp_dir().join(format!("egp-indexer-bench-{}", std::process::id()));
-    let manifest = dir.join("deployment.json");
+    let dir = TempDir::new("indexer-bench");
+    let manifest = dir.path().join("deployment.json");
     deployment.write(&manifest)?;
 
     // 1. The full backfill, as the indexer runs it.
-    let backfill_db = Scratch::create(&args.database_url, "backfill").await?;
+    let backfill_db = ScratchDb::create(&args.database_url, "bench_backfill").await?;
     let settings = Settings::from_args([
         "--database-url",
-        &backfill_db.url,
+        backfill_db.url(),
         "--rpc-url",
         &anvil.endpoint(),
         "--manifest",
@@ -123,7 +124,7 @@ async fn main() -> Result<(), Failure> {
     egp_indexer::run(settings, Default::default()).await?;
     let backfill = started.elapsed();
     let backfill_peak = peak_rss_kib();
-    let mut conn = PgConnection::connect(&backfill_db.url).await?;
+    let mut conn = PgConnection::connect(backfill_db.url()).await?;
     let stored: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM events WHERE event = 'GuaranteeIssued'")
         .fetch_one(&mut conn)
         .await?;
@@ -150,8 +151,8 @@ async fn main() -> Result<(), Failure> {
 
     // 3. Write only: the same batches into a fresh database, read and prepared ahead by a task
     // (at most two waiting); only the time inside the commits counts.
-    let write_db = Scratch::create(&args.database_url, "write").await?;
-    let mut conn = PgConnection::connect(&write_db.url).await?;
+    let write_db = ScratchDb::create(&args.database_url, "bench_write").await?;
+    let mut conn = PgConnection::connect(write_db.url()).await?;
     egp_indexer::MIGRATOR.run_direct(&mut conn).await?;
     let start_parent = chain.header(deployment.start_block() - 1).await?.hash;
     let mut checkpoint = store::load_or_init_checkpoint(&mut conn, &deployment, Some(start_parent)).await?;
@@ -211,9 +212,8 @@ async fn main() -> Result<(), Failure> {
         )?;
     }
 
-    backfill_db.drop_now(&args.database_url).await?;
-    write_db.drop_now(&args.database_url).await?;
-    let _ = std::fs::remove_dir_all(dir);
+    backfill_db.drop_now().await?;
+    write_db.drop_now().await?;
     Ok(())
 }
 
@@ -234,8 +234,7 @@ fn seed_record(state: &Path) -> PathBuf {
 /// Deploys, sets up one bank, agency and gateway, then seeds `args.events` issued guarantees,
 /// `args.per_block` transactions a block.
 async fn seed(anvil: &AnvilInstance, args: &Args, out: &mut impl std::io::Write) -> Result<Deployment, Failure> {
-    let wallet = anvil.wallet().ok_or("anvil has dev accounts")?;
-    let provider = ProviderBuilder::new().wallet(wallet).connect_http(anvil.endpoint_url()).erased();
+    let provider = DevChain::provider_for(anvil);
     let [admin, bank, gateway] = [anvil.addresses()[0], anvil.addresses()[1], anvil.addresses()[2]];
     // Deployment and setup with interval mining off: mine each transaction explicitly.
     provider.raw_request::<_, serde_json::Value>("evm_setAutomine".into(), (true,)).await?;
@@ -343,30 +342,6 @@ fn read_all(mut reader: Reader, chain_id: u64, from: u64, to: u64) -> mpsc::Rece
         Ok(())
     });
     receiver
-}
-
-/// A scratch database on the benchmark's server.
-struct Scratch {
-    name: String,
-    url: String,
-}
-
-impl Scratch {
-    async fn create(server: &str, tag: &str) -> Result<Self, Failure> {
-        let name = format!("egp_bench_{tag}_{}", std::process::id());
-        let mut conn = PgConnection::connect(server).await?;
-        // Identifiers cannot be bound; the name is built from a constant and the process id.
-        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut conn).await?;
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
-        let (base, _) = server.rsplit_once('/').ok_or("DATABASE_URL has no database")?;
-        Ok(Self { url: format!("{base}/{name}"), name })
-    }
-
-    async fn drop_now(self, server: &str) -> Result<(), Failure> {
-        let mut conn = PgConnection::connect(server).await?;
-        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn).await?;
-        Ok(())
-    }
 }
 
 /// Restarts the peak resident memory count (Linux: `5` into `clear_refs`), so that each phase

@@ -1,22 +1,23 @@
-//! The test world: anvil (the bootstrapped binary) on a free port with the three contracts
-//! deployed and the consortium set up, a manifest file, a fresh database from `#[sqlx::test]`,
-//! and helpers to run the indexer in-process or as a real process.
+//! The indexer's test world on top of `egp-testkit`'s: anvil's dev accounts ([`DevChain`]) with the
+//! three contracts deployed through the bindings and the consortium set up, a manifest file,
+//! every kind of event on demand, and helpers to run the indexer in-process into the test's
+//! fresh `#[sqlx::test]` database.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use alloy::network::EthereumWallet;
 use alloy::node_bindings::{Anvil, AnvilInstance};
 use alloy::primitives::{Address, B256, keccak256};
-use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::TransactionReceipt;
 use egp_contracts::bindings::credit_confirmation_registry::ICreditConfirmationRegistry::ConfirmationRequest;
 use egp_contracts::bindings::guarantee_registry::IGuaranteeRegistry::IssueRequest;
 use egp_contracts::bindings::{Consortium, CreditConfirmationRegistry, GuaranteeRegistry};
 use egp_contracts::{ApplicantType, Code, Deployment, ExpiryType, GuaranteeType, Purpose};
 use egp_indexer::Settings;
-use sqlx::postgres::PgConnectOptions;
+pub(crate) use egp_testkit::db::test_database_url as database_url;
+pub(crate) use egp_testkit::wait::eventually;
+pub(crate) use egp_testkit::{DevChain, ScratchDb, TempDir, guarantee_id};
 use tokio_util::sync::CancellationToken;
 
 /// Sends a contract call and waits for its successful receipt.
@@ -33,10 +34,6 @@ pub(crate) fn code(text: &str) -> B256 {
     Code::new(text).unwrap().to_b256()
 }
 
-pub(crate) fn guarantee_id(bank: u16, bank_ref: &str) -> B256 {
-    keccak256([&bank.to_be_bytes()[..], bank_ref.as_bytes()].concat())
-}
-
 /// A chain with the contracts deployed and one bank, one agency and one gateway set up.
 pub(crate) struct World {
     pub(crate) anvil: AnvilInstance,
@@ -50,36 +47,9 @@ pub(crate) struct World {
     _dir: TempDir,
 }
 
-/// A temporary folder removed on drop.
-pub(crate) struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub(crate) fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("egp-indexer-{tag}-{}-{}", std::process::id(), rand_suffix()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn rand_suffix() -> u64 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 % 1_000_000_007
-}
-
-pub(crate) fn provider_for(anvil: &AnvilInstance) -> DynProvider {
-    let wallet: EthereumWallet = anvil.wallet().expect("anvil has dev accounts");
-    ProviderBuilder::new().wallet(wallet).connect_http(anvil.endpoint_url()).erased()
-}
-
 impl World {
     pub(crate) async fn new() -> Self {
-        Self::with_anvil(Anvil::at(egp_contracts::tools::anvil())).await
+        Self::with_anvil(egp_testkit::chain::anvil()).await
     }
 
     pub(crate) async fn with_anvil(anvil: Anvil) -> Self {
@@ -87,8 +57,7 @@ impl World {
             .with_test_writer()
             .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "egp_indexer=info".into()))
             .try_init();
-        let anvil = anvil.try_spawn().expect("scripts/bootstrap installs anvil");
-        let provider = provider_for(&anvil);
+        let DevChain { anvil, provider } = DevChain::start(anvil);
         let a = anvil.addresses();
         let (admin, bank, bank2, gateway) = (a[0], a[1], a[2], a[3]);
         let deployment = egp_contracts::deployment::deploy(&provider, admin, admin).await.unwrap();
@@ -100,7 +69,7 @@ impl World {
         mined!(consortium.registerAgency(code("21009"), "Department of Highways".into()).from(admin));
         mined!(consortium.authoriseGateway(gateway).from(admin));
         let dir = TempDir::new("world");
-        let manifest = dir.0.join("deployment.json");
+        let manifest = dir.path().join("deployment.json");
         deployment.write(&manifest).unwrap();
         Self { anvil, provider, admin, bank, bank2, gateway, deployment, manifest, _dir: dir }
     }
@@ -257,13 +226,6 @@ impl World {
     }
 }
 
-/// The URL of the database `#[sqlx::test]` created.
-pub(crate) fn database_url(options: &PgConnectOptions) -> String {
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let (base, _) = base.rsplit_once('/').expect("DATABASE_URL has a database");
-    format!("{base}/{}", options.get_database().expect("a test database"))
-}
-
 /// Settings for `world` and `database`, polling fast, plus `extra` flags.
 pub(crate) fn settings(world: &World, database: &str, extra: &[&str]) -> Settings {
     settings_for(&world.anvil.endpoint(), &world.manifest, database, extra)
@@ -302,19 +264,6 @@ pub(crate) fn follow(settings: Settings) -> (CancellationToken, tokio::task::Joi
     (cancel, handle)
 }
 
-/// Waits until `check` holds, polling every 25 ms, at most `seconds`.
-pub(crate) async fn eventually<F, Fut>(seconds: u64, what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
-    while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
-
 /// The checkpoint block of `pool`'s database.
 pub(crate) async fn checkpoint(pool: &sqlx::PgPool) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT block_number FROM checkpoints")
@@ -335,32 +284,4 @@ pub(crate) async fn checksums(pool: &sqlx::PgPool) -> BTreeMap<String, (i64, Str
         .filter(|(table, _, _)| table != "blocks")
         .map(|(table, count, sum)| (table, (count, sum)))
         .collect()
-}
-
-/// A second fresh, migrated database next to `options`' (dropped by the caller's drop of the guard).
-pub(crate) struct ScratchDb {
-    pub(crate) url: String,
-    pub(crate) pool: sqlx::PgPool,
-    name: String,
-    admin: sqlx::PgPool,
-}
-
-impl ScratchDb {
-    pub(crate) async fn new(admin: &sqlx::PgPool, options: &PgConnectOptions) -> Self {
-        let name = format!("egp_clean_{}_{}", std::process::id(), rand_suffix());
-        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\"")).execute(admin).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(admin).await.unwrap();
-        let url = database_url(&options.clone().database(&name));
-        let pool = sqlx::PgPool::connect(&url).await.unwrap();
-        egp_indexer::MIGRATOR.run(&pool).await.unwrap();
-        Self { url, pool, name, admin: admin.clone() }
-    }
-
-    pub(crate) async fn drop_now(self) {
-        self.pool.close().await;
-        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
-            .execute(&self.admin)
-            .await
-            .unwrap();
-    }
 }

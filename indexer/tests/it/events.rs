@@ -322,7 +322,7 @@ async fn logs_the_abi_does_not_know_are_skipped_and_counted(_: PgPoolOptions, op
     let consortium = deployment.contracts.consortium.address;
     deployment.contracts.credit_confirmation_registry.address = consortium;
     let dir = TempDir::new("unknown-topics");
-    let manifest = dir.0.join("deployment.json");
+    let manifest = dir.path().join("deployment.json");
     deployment.write(&manifest).unwrap();
     let url = database_url(&options);
     let metrics = Arc::new(Metrics::default());

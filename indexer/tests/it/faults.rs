@@ -8,7 +8,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use alloy::node_bindings::Anvil;
 use alloy::providers::Provider;
 use sqlx::migrate::Migrate;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -17,7 +16,7 @@ use sqlx::{Connection, PgConnection, PgPool};
 use crate::common::{
     ScratchDb, TempDir, World, checkpoint, checksums, database_url, eventually, follow, index_once, settings,
 };
-use crate::private_postgres::{PrivatePostgres, Shutdown};
+use egp_testkit::postgres::{PrivatePostgres, Shutdown};
 
 /// The real `egp-indexer` process for `world` and `database`, polling fast.
 fn indexer_command(world: &World, database: &str, extra: &[&str]) -> Command {
@@ -48,19 +47,18 @@ async fn seed(world: &World, guarantees: usize) {
     }
 }
 
-async fn clean_index_equals(world: &World, pool: &PgPool, admin: &PgPool, options: &PgConnectOptions) {
-    let clean = ScratchDb::new(admin, options).await;
-    index_once(world, &clean.url).await;
-    assert_eq!(checksums(pool).await, checksums(&clean.pool).await, "tables differ from a clean index");
-    clean.drop_now().await;
+async fn clean_index_equals(world: &World, pool: &PgPool) {
+    let clean = ScratchDb::migrated("clean", &egp_indexer::MIGRATOR).await;
+    index_once(world, clean.url()).await;
+    assert_eq!(checksums(pool).await, checksums(&clean.pool().await).await, "tables differ from a clean index");
+    clean.drop_now().await.unwrap();
 }
 
 #[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
 async fn sigkill_at_several_points_of_a_backfill_loses_and_duplicates_nothing(
-    pool_options: PgPoolOptions,
+    _: PgPoolOptions,
     options: PgConnectOptions,
 ) {
-    let admin = pool_options.connect_with(options.clone()).await.unwrap();
     let world = World::new().await;
     seed(&world, 40).await;
     let head = world.provider.get_block_number().await.unwrap() as i64;
@@ -88,7 +86,7 @@ async fn sigkill_at_several_points_of_a_backfill_loses_and_duplicates_nothing(
     let status = spawn_indexer(&world, &url, &slow).wait().unwrap();
     assert!(status.success());
     assert_eq!(checkpoint(&pool).await, head);
-    clean_index_equals(&world, &pool, &admin, &options).await;
+    clean_index_equals(&world, &pool).await;
 }
 
 async fn writer_pid(pool: &PgPool) -> Option<u32> {
@@ -142,12 +140,11 @@ async fn two_indexers_one_writer_and_takeover_after_kill(_: PgPoolOptions, optio
 }
 
 #[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
-async fn the_node_stops_and_restarts_and_the_indexer_recovers(pool_options: PgPoolOptions, options: PgConnectOptions) {
-    let admin = pool_options.connect_with(options.clone()).await.unwrap();
+async fn the_node_stops_and_restarts_and_the_indexer_recovers(_: PgPoolOptions, options: PgConnectOptions) {
     let dir = TempDir::new("state");
-    let state = dir.0.join("anvil-state.json");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let anvil = || Anvil::at(egp_contracts::tools::anvil()).port(port).arg("--state").arg(&state);
+    let state = dir.path().join("anvil-state.json");
+    let port = egp_testkit::free_port();
+    let anvil = || egp_testkit::chain::anvil().port(port).arg("--state").arg(&state);
     let mut world = World::with_anvil(anvil()).await;
     let url = database_url(&options);
     let pool = PgPool::connect(&url).await.unwrap();
@@ -158,14 +155,14 @@ async fn the_node_stops_and_restarts_and_the_indexer_recovers(pool_options: PgPo
     eventually(30, "indexing before the outage", || async { checkpoint(&pool).await >= block }).await;
 
     // Stop the node (SIGTERM: it writes its state), leave the indexer without it for a while.
-    let stopped = std::mem::replace(&mut world.anvil, Anvil::at(egp_contracts::tools::anvil()).try_spawn().unwrap());
+    let stopped = std::mem::replace(&mut world.anvil, egp_testkit::chain::anvil().try_spawn().unwrap());
     drop(stopped);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(!task.is_finished(), "the indexer does not exit on an RPC outage");
 
     let restarted = anvil().try_spawn().expect("anvil restarts from its state");
     world.anvil = restarted;
-    world.provider = crate::common::provider_for(&world.anvil);
+    world.provider = egp_testkit::DevChain::provider_for(&world.anvil);
     let (_, receipt) = world.issue("LG-AFTER", far).await;
     let block = receipt.block_number.unwrap() as i64;
     eventually(30, "indexing after the outage", || async { checkpoint(&pool).await >= block }).await;
@@ -173,12 +170,11 @@ async fn the_node_stops_and_restarts_and_the_indexer_recovers(pool_options: PgPo
     assert_eq!(count, 2);
     cancel.cancel();
     task.await.unwrap().unwrap();
-    clean_index_equals(&world, &pool, &admin, &options).await;
+    clean_index_equals(&world, &pool).await;
 }
 
 #[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
-async fn a_dropped_database_connection_is_survived(pool_options: PgPoolOptions, options: PgConnectOptions) {
-    let admin = pool_options.connect_with(options.clone()).await.unwrap();
+async fn a_dropped_database_connection_is_survived(_: PgPoolOptions, options: PgConnectOptions) {
     let world = World::new().await;
     let url = database_url(&options);
     let pool = PgPool::connect(&url).await.unwrap();
@@ -202,15 +198,14 @@ async fn a_dropped_database_connection_is_survived(pool_options: PgPoolOptions, 
     eventually(30, "indexing after reconnecting", || async { checkpoint(&pool).await >= block }).await;
     cancel.cancel();
     task.await.unwrap().unwrap();
-    clean_index_equals(&world, &pool, &admin, &options).await;
+    clean_index_equals(&world, &pool).await;
 }
 
 #[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
 async fn a_batch_postgres_refuses_stops_the_indexer_naming_its_blocks_and_writes_nothing_of_it(
-    pool_options: PgPoolOptions,
+    _: PgPoolOptions,
     options: PgConnectOptions,
 ) {
-    let admin = pool_options.connect_with(options.clone()).await.unwrap();
     let world = World::new().await;
     let far = world.now().await + 86_400 * 365;
     world.issue("LG-BEFORE", far).await;
@@ -242,7 +237,7 @@ async fn a_batch_postgres_refuses_stops_the_indexer_naming_its_blocks_and_writes
     // Once the rule goes, the same database catches up to a clean index.
     sqlx::query("ALTER TABLE guarantees DROP CONSTRAINT operator_rule").execute(&pool).await.unwrap();
     egp_indexer::run(settings(&world, &url, &one_block_batches), Default::default()).await.unwrap();
-    clean_index_equals(&world, &pool, &admin, &options).await;
+    clean_index_equals(&world, &pool).await;
 }
 
 /// The lines a child process writes to stderr, collected as they come.

@@ -61,11 +61,7 @@ async fn live_follow_marks_finality_and_notifies(pool_options: PgPoolOptions, op
 }
 
 #[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
-async fn tiny_ranges_and_one_big_range_index_the_same(
-    pool_options: sqlx::postgres::PgPoolOptions,
-    options: PgConnectOptions,
-) {
-    let admin = pool_options.connect_with(options.clone()).await.unwrap();
+async fn tiny_ranges_and_one_big_range_index_the_same(_: sqlx::postgres::PgPoolOptions, options: PgConnectOptions) {
     let world = World::new().await;
     world.every_event().await;
     let url = database_url(&options);
@@ -91,12 +87,12 @@ async fn tiny_ranges_and_one_big_range_index_the_same(
     .await
     .unwrap();
     // The same chain read in one `eth_getLogs` call.
-    let clean = ScratchDb::new(&admin, &options).await;
+    let clean = ScratchDb::migrated("clean", &egp_indexer::MIGRATOR).await;
     let one_range = ["--exit-when-caught-up", "--initial-block-range", "50000", "--max-block-range", "50000"];
-    egp_indexer::run(settings(&world, &clean.url, &one_range), Default::default()).await.unwrap();
+    egp_indexer::run(settings(&world, clean.url(), &one_range), Default::default()).await.unwrap();
     let pool = PgPool::connect(&url).await.unwrap();
-    assert_eq!(checksums(&pool).await, checksums(&clean.pool).await);
-    clean.drop_now().await;
+    assert_eq!(checksums(&pool).await, checksums(&clean.pool().await).await);
+    clean.drop_now().await.unwrap();
 }
 
 /// Runs the indexer in a task with metrics the test can read.
@@ -153,9 +149,8 @@ async fn live_follow_polls_when_new_heads_are_unavailable(pool_options: PgPoolOp
     let world = World::new().await;
     let url = database_url(&options);
     let pool = pool_options.connect_with(options.clone()).await.unwrap();
-    // A port nobody listens on (bound, then released).
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let ws_url = format!("ws://{closed}");
+    // A port nobody listens on.
+    let ws_url = format!("ws://127.0.0.1:{}", egp_testkit::free_port());
     let (metrics, cancel, task) = follow_with_metrics(settings(&world, &url, &["--ws-url", &ws_url]));
 
     let far = world.now().await + 86_400 * 365;

@@ -6,7 +6,6 @@ mod copy;
 mod events;
 mod faults;
 mod live;
-mod private_postgres;
 mod read;
 mod reorg;
 mod verify;

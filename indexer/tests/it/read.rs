@@ -96,10 +96,9 @@ async fn refusing_front(upstream: DynProvider, max_span: u64) -> (String, Arc<At
 
 #[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
 async fn a_node_refusing_large_ranges_gets_halved_ranges_and_everything_is_indexed(
-    pool_options: PgPoolOptions,
+    _: PgPoolOptions,
     options: PgConnectOptions,
 ) {
-    let admin = pool_options.connect_with(options.clone()).await.unwrap();
     let world = World::new().await;
     world.every_event().await;
     world.rpc("anvil_mine", json!(["0x40"])).await;
@@ -116,9 +115,9 @@ async fn a_node_refusing_large_ranges_gets_halved_ranges_and_everything_is_index
     assert!(metrics.rpc_errors_total.load(Ordering::Relaxed) >= 2, "refusals count as RPC errors");
     assert!(metrics.block_range.load(Ordering::Relaxed) <= 16, "the range came down");
 
-    let clean = ScratchDb::new(&admin, &options).await;
-    index_once(&world, &clean.url).await;
+    let clean = ScratchDb::migrated("clean", &egp_indexer::MIGRATOR).await;
+    index_once(&world, clean.url()).await;
     let pool = PgPool::connect(&url).await.unwrap();
-    assert_eq!(checksums(&pool).await, checksums(&clean.pool).await);
-    clean.drop_now().await;
+    assert_eq!(checksums(&pool).await, checksums(&clean.pool().await).await);
+    clean.drop_now().await.unwrap();
 }

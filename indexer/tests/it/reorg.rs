@@ -25,11 +25,7 @@ async fn hash_at(pool: &PgPool, number: i64) -> Option<Vec<u8>> {
 }
 
 #[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
-async fn reorgs_of_depth_1_and_6_during_live_follow(
-    pool_options: sqlx::postgres::PgPoolOptions,
-    options: PgConnectOptions,
-) {
-    let admin = pool_options.connect_with(options.clone()).await.unwrap();
+async fn reorgs_of_depth_1_and_6_during_live_follow(_: sqlx::postgres::PgPoolOptions, options: PgConnectOptions) {
     let mut world = World::new().await;
     let url = database_url(&options);
     let pool = PgPool::connect(&url).await.unwrap();
@@ -46,7 +42,7 @@ async fn reorgs_of_depth_1_and_6_during_live_follow(
     let old_hash = hash_at(&pool, before).await.expect("checkpoint at the head");
     world.rpc("anvil_reorg", serde_json::json!([1, []])).await;
     // The reorg dropped a transaction: nonces cached by the wallet are stale.
-    world.provider = crate::common::provider_for(&world.anvil);
+    world.provider = egp_testkit::DevChain::provider_for(&world.anvil);
     assert_eq!(head(&world).await, before);
     eventually(30, "the depth-1 reorg to be rolled back", || {
         let pool = pool.clone();
@@ -79,7 +75,7 @@ async fn reorgs_of_depth_1_and_6_during_live_follow(
         .unwrap();
     assert_eq!(total_paid, "1000");
     assert_eq!(world.rpc("evm_revert", serde_json::json!([snapshot])).await, serde_json::json!(true));
-    world.provider = crate::common::provider_for(&world.anvil);
+    world.provider = egp_testkit::DevChain::provider_for(&world.anvil);
     let r = world.registry();
     // The other fork: the guarantee is rejected instead, and other guarantees are issued.
     crate::mined!(r.reject(kept, agency, crate::common::code("NO")).from(world.gateway));
@@ -110,8 +106,8 @@ async fn reorgs_of_depth_1_and_6_during_live_follow(
     let claims: i64 = sqlx::query_scalar("SELECT count(*) FROM guarantee_claims").fetch_one(&pool).await.unwrap();
     assert_eq!(claims, 0, "the claim on the abandoned fork is gone");
 
-    let clean = ScratchDb::new(&admin, &options).await;
-    index_once(&world, &clean.url).await;
-    assert_eq!(checksums(&pool).await, checksums(&clean.pool).await);
-    clean.drop_now().await;
+    let clean = ScratchDb::migrated("clean", &egp_indexer::MIGRATOR).await;
+    index_once(&world, clean.url()).await;
+    assert_eq!(checksums(&pool).await, checksums(&clean.pool().await).await);
+    clean.drop_now().await.unwrap();
 }

@@ -88,7 +88,7 @@ async fn metrics_and_health_answer(_: PgPoolOptions, options: PgConnectOptions) 
     let world = World::new().await;
     let url = database_url(&options);
     let pool = PgPool::connect(&url).await.unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = egp_testkit::free_port();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let (cancel, task) = follow(settings(&world, &url, &["--metrics-addr", &addr.to_string()]));
     let (_, receipt) = world.issue("LG-METRICS", world.now().await + 86_400).await;

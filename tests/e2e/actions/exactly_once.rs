@@ -9,7 +9,7 @@ use alloy::consensus::Transaction as _;
 use alloy::primitives::B256;
 use alloy::providers::Provider;
 use alloy::transports::http::reqwest;
-use egp_e2e::{EGP_KEY, Stack, StackOptions, pepper};
+use egp_testkit::{EGP_KEY, Stack, StackOptions, pepper};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
@@ -92,7 +92,7 @@ async fn ids_of(handles: Vec<JoinHandle<Value>>) -> Vec<String> {
 async fn accepted_exactly_once(stack: &Stack, issued: &[(u16, String)], expected: u64) {
     let accepted = accepted_on_chain(stack).await;
     for (bank, bank_ref) in issued {
-        let id = egp_e2e::guarantee_id(*bank, bank_ref);
+        let id = egp_testkit::guarantee_id(*bank, bank_ref);
         let times = accepted.iter().filter(|(g, _)| *g == id).count();
         assert_eq!(times, 1, "{bank:03}/{bank_ref} accepted {times} times");
     }
@@ -153,7 +153,7 @@ async fn one_idempotency_key_sent_ten_times_at_once_is_one_transaction() {
     let (other_bank, other_ref) = issued[1].clone();
     let conflict = send(&stack, "acceptGuarantee", accept_input("same-key-10", other_bank, &other_ref)).await;
     assert_eq!(codes(&conflict), ["IDEMPOTENCY_CONFLICT"], "{conflict:#}");
-    let by_id = json!({ "idempotencyKey": "same-key-10", "guarantee": { "id": egp_e2e::guarantee_id(bank, &bank_ref).to_string() }, "agencyCode": "21009" });
+    let by_id = json!({ "idempotencyKey": "same-key-10", "guarantee": { "id": egp_testkit::guarantee_id(bank, &bank_ref).to_string() }, "agencyCode": "21009" });
     assert_eq!(
         act(&stack, "acceptGuarantee", by_id).await["id"],
         id.as_str(),

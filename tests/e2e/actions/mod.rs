@@ -13,7 +13,7 @@ use alloy::providers::Provider;
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry;
-use egp_e2e::Stack;
+use egp_testkit::Stack;
 use serde_json::{Value, json};
 
 /// Every field of an action the tests look at.

@@ -8,7 +8,7 @@ use alloy::providers::Provider;
 use chrono::Days;
 use egp::bank::{Amendment, reference_hash};
 use egp_contracts::Satang;
-use egp_e2e::{Stack, StackOptions, pepper};
+use egp_testkit::{Stack, StackOptions, pepper};
 use serde_json::{Value, json};
 
 use super::{accepted_on_chain, act, action, codes, gateway, gateway_nonce, input, send, settled, with};
@@ -53,7 +53,7 @@ async fn every_agency_step_through_the_api_reaches_final_with_its_event_in_the_h
     for bank_ref in ["LG-API-1", "LG-API-2", "LG-API-3", "LG-API-4"] {
         bank.issue_guarantee(&terms(bank_ref, COMPANY, today), &pepper()).await.unwrap();
     }
-    let g1 = egp_e2e::guarantee_id(2, "LG-API-1");
+    let g1 = egp_testkit::guarantee_id(2, "LG-API-1");
     let expiry = today.checked_add_days(Days::new(365)).unwrap();
 
     let accepted = act(&stack, "acceptGuarantee", input("step-accept-1", "LG-API-1")).await;
@@ -106,7 +106,7 @@ async fn every_agency_step_through_the_api_reaches_final_with_its_event_in_the_h
     final_with_event(&stack, &replacement, "GuaranteeAccepted").await;
     let supersede = with(
         input("step-supersede", "LG-API-1"),
-        json!({ "replacement": { "id": egp_e2e::guarantee_id(2, "LG-API-3").to_string() } }),
+        json!({ "replacement": { "id": egp_testkit::guarantee_id(2, "LG-API-3").to_string() } }),
     );
     final_with_event(&stack, &act(&stack, "supersedeGuarantee", supersede).await, "GuaranteeSuperseded").await;
 
@@ -147,7 +147,7 @@ async fn a_refusal_is_failed_at_once_and_a_node_that_is_down_is_clear_or_retried
     let again = act(&stack, "acceptGuarantee", input("no-accept-again", "LG-NO-1")).await;
     assert_eq!(again["status"], "FAILED", "{again:#}");
     assert_eq!(again["error"]["code"], "GUARANTEE_NOT_IN_STATE");
-    let g1 = egp_e2e::guarantee_id(2, "LG-NO-1");
+    let g1 = egp_testkit::guarantee_id(2, "LG-NO-1");
     assert_eq!(again["error"]["message"], format!("guarantee {g1} is Active; accept needs PendingAcceptance"));
     let wrong_agency = with(input("no-agency", "LG-NO-2"), json!({ "agencyCode": "03005" }));
     let refused = act(&stack, "acceptGuarantee", wrong_agency).await;
@@ -221,7 +221,7 @@ async fn a_refusal_is_failed_at_once_and_a_node_that_is_down_is_clear_or_retried
     assert_eq!(done["status"], "FINAL", "{done:#}");
     assert!(done["retrying"].is_null());
     let accepted = accepted_on_chain(&stack).await;
-    let g2 = egp_e2e::guarantee_id(2, "LG-NO-2");
+    let g2 = egp_testkit::guarantee_id(2, "LG-NO-2");
     assert_eq!(accepted.iter().filter(|(id, _)| *id == g2).count(), 1, "accepted exactly once");
     assert_eq!(gateway_nonce(&stack).await, sent + 1, "one transaction for the retried action");
 }
@@ -268,7 +268,7 @@ async fn a_stuck_transaction_is_replaced_with_higher_fees_and_mined_once() {
     let mined = provider.get_transaction_by_hash(accepted[0].1).await.unwrap().unwrap();
     assert_eq!(done["nonce"], 0);
     assert_eq!(alloy::consensus::Transaction::nonce(&mined), 0);
-    assert_eq!(accepted[0].0, egp_e2e::guarantee_id(2, "LG-STUCK"));
+    assert_eq!(accepted[0].0, egp_testkit::guarantee_id(2, "LG-STUCK"));
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use alloy::primitives::B256;
 use clap::Parser;
 use egp::bank::{Expiry, GuaranteeTerms, reference_hash};
 use egp_contracts::{Code, GuaranteeType, Satang, ThaiId, dates};
-use egp_e2e::{EGP_KEY, Stack, StackOptions, pepper};
+use egp_testkit::{EGP_KEY, Stack, StackOptions, pepper};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -57,7 +57,6 @@ async fn main() {
     let options = StackOptions {
         block_time: args.block_time,
         poll_interval_ms: args.poll_interval_ms,
-        processes: false,
         ..StackOptions::default()
     };
     let stack = Stack::start(options).await;
@@ -115,7 +114,7 @@ async fn main() {
             document_hash: reference_hash(&format!("latency {n}")),
         };
         let request = terms.to_request(&pepper()).expect("valid terms");
-        let id = egp_e2e::guarantee_id(2, &terms.bank_ref);
+        let id = egp_testkit::guarantee_id(2, &terms.bank_ref);
         let receipt = registry
             .issue(request)
             .from(bank.sender().expect("a signer"))

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use egp_contracts::Pepper;
+use egp_testkit::{ScratchDb, TempDir};
 use sqlx::{Connection, PgConnection};
 use tokio_util::sync::CancellationToken;
 
@@ -66,12 +67,12 @@ async fn main() -> Result<(), Failure> {
         args.max_seconds = 30;
     }
     tracing_subscriber::fmt().with_env_filter("egp_api_bench=info,sqlx=error,warn").with_writer(std::io::stderr).init();
-    let db = Scratch::create(&args.database_url).await?;
-    let result = run(&args, &db.url).await;
+    let db = ScratchDb::create(&args.database_url, "api_bench").await?;
+    let result = run(&args, db.url()).await;
     if args.keep_database {
-        writeln!(std::io::stdout(), "database kept: {}", db.url)?;
+        writeln!(std::io::stdout(), "database kept: {}", db.keep())?;
     } else {
-        db.drop_now(&args.database_url).await?;
+        db.drop_now().await?;
     }
     result
 }
@@ -101,8 +102,8 @@ async fn run(args: &Args, url: &str) -> Result<(), Failure> {
     writeln!(out, "vacuum analyze: {:.1} s; database size {size}", started.elapsed().as_secs_f64())?;
 
     // The real server: settings as the command line parses them, the real router, loopback TCP.
-    let dir = std::env::temp_dir().join(format!("egp-api-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
+    let dir = TempDir::new("api-bench");
+    let dir = dir.path();
     let key = format!("bench-key-{:016x}", rand::random::<u64>());
     std::fs::write(dir.join("pepper"), hex::encode(PEPPER))?;
     std::fs::write(dir.join("keys"), egp_api::auth::key_line(&key, "egp", None, "bench")?)?;
@@ -151,7 +152,6 @@ async fn run(args: &Args, url: &str) -> Result<(), Failure> {
 
     cancel.cancel();
     server.await??;
-    let _ = std::fs::remove_dir_all(dir);
     if failed {
         return Err("some requests failed (see above)".into());
     }
@@ -175,29 +175,4 @@ fn report(out: &mut impl std::io::Write, name: &str, f: &Figures) -> Result<(), 
         writeln!(out, "  first failure: {failure}")?;
     }
     Ok(())
-}
-
-/// A scratch database on the benchmark's server.
-struct Scratch {
-    name: String,
-    url: String,
-}
-
-impl Scratch {
-    async fn create(server: &str) -> Result<Self, Failure> {
-        let name = format!("egp_api_bench_{}", std::process::id());
-        let mut conn = PgConnection::connect(server).await?;
-        // Identifiers cannot be bound; the name is built from a constant and the process id.
-        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut conn).await?;
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
-        conn.close().await?;
-        let (base, _) = server.rsplit_once('/').ok_or("DATABASE_URL has no database")?;
-        Ok(Self { url: format!("{base}/{name}"), name })
-    }
-
-    async fn drop_now(self, server: &str) -> Result<(), Failure> {
-        let mut conn = PgConnection::connect(server).await?;
-        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn).await?;
-        Ok(())
-    }
 }

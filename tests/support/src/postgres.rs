@@ -10,11 +10,11 @@ use std::process::Command;
 
 use sqlx::{Connection, PgConnection};
 
-use crate::common::TempDir;
+use crate::dirs::TempDir;
 
 /// How `pg_ctl stop` ends the server.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Shutdown {
+pub enum Shutdown {
     /// `-m fast`: sessions are terminated, open transactions roll back, a clean shutdown.
     Fast,
     /// `-m immediate`: every server process quits at once, like a crash; the next start recovers
@@ -32,7 +32,7 @@ impl Shutdown {
 }
 
 /// A private PostgreSQL server.
-pub(crate) struct PrivatePostgres {
+pub struct PrivatePostgres {
     bin: PathBuf,
     port: u16,
     /// The `postgres` user's uid and gid when the tests run as root.
@@ -43,13 +43,13 @@ pub(crate) struct PrivatePostgres {
 
 impl PrivatePostgres {
     /// Creates a cluster and starts it.
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         let dir = TempDir::new("postgres");
         let owner = postgres_user_if_root();
         if let Some((uid, gid)) = owner {
-            std::os::unix::fs::chown(&dir.0, Some(uid), Some(gid)).unwrap();
+            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).unwrap();
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = crate::free_port();
         let mut server = Self { bin: bin_dir(), port, owner, running: false, dir };
         let data = server.data();
         let mut initdb = server.tool("initdb");
@@ -59,7 +59,7 @@ impl PrivatePostgres {
             "\nport = {}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n\
              fsync = off\nshared_buffers = 16MB\nmax_connections = 20\n",
             server.port,
-            server.dir.0.display()
+            server.dir.path().display()
         );
         let mut file = std::fs::OpenOptions::new().append(true).open(data.join("postgresql.conf")).unwrap();
         std::io::Write::write_all(&mut file, conf.as_bytes()).unwrap();
@@ -68,15 +68,15 @@ impl PrivatePostgres {
     }
 
     /// Starts the server (again) and waits until it accepts connections, crash recovery included.
-    pub(crate) fn start(&mut self) {
+    pub fn start(&mut self) {
         assert!(!self.running, "the server is already running");
-        let (data, log) = (self.data(), self.dir.0.join("server.log"));
+        let (data, log) = (self.data(), self.dir.path().join("server.log"));
         self.run(self.tool("pg_ctl").arg("-D").arg(&data).arg("-l").arg(&log).args(["-w", "-t", "120", "start"]));
         self.running = true;
     }
 
     /// Stops the server and waits until it is gone.
-    pub(crate) fn stop(&mut self, shutdown: Shutdown) {
+    pub fn stop(&mut self, shutdown: Shutdown) {
         assert!(self.running, "the server is not running");
         self.run(self.tool("pg_ctl").arg("-D").arg(self.data()).args([
             "-m",
@@ -90,12 +90,12 @@ impl PrivatePostgres {
     }
 
     /// The URL of `database` on this server.
-    pub(crate) fn url(&self, database: &str) -> String {
+    pub fn url(&self, database: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
     }
 
     /// Creates an empty database and returns its URL.
-    pub(crate) async fn create_database(&self, name: &str) -> String {
+    pub async fn create_database(&self, name: &str) -> String {
         let mut conn = PgConnection::connect(&self.url("postgres")).await.unwrap();
         sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.unwrap();
         conn.close().await.unwrap();
@@ -103,18 +103,18 @@ impl PrivatePostgres {
     }
 
     /// The server's log so far.
-    pub(crate) fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.0.join("server.log")).unwrap_or_default()
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
 
     fn data(&self) -> PathBuf {
-        self.dir.0.join("data")
+        self.dir.path().join("data")
     }
 
     fn tool(&self, name: &str) -> Command {
         let mut command = Command::new(self.bin.join(name));
         // The server's working folder must be readable by its user.
-        command.current_dir(&self.dir.0).env_remove("PGDATA").env_remove("PGPORT");
+        command.current_dir(self.dir.path()).env_remove("PGDATA").env_remove("PGPORT");
         if let Some((uid, gid)) = self.owner {
             command.uid(uid).gid(gid);
         }
