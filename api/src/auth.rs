@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use egp_contracts::BankCode;
+use egp_contracts::{BankCode, GuaranteeType};
 use sha2::{Digest, Sha256};
 
 use crate::{Error, Result};
@@ -56,12 +56,13 @@ impl Principal {
         if self.may_browse() { Ok(()) } else { Err(Error::Forbidden { action }) }
     }
 
-    /// Whether a record of `bank` of type `guarantee_type` ("TEND", …) is visible to this caller.
-    pub fn sees(&self, bank: i32, guarantee_type: Option<&str>) -> bool {
+    /// Whether a record of `bank` of type `guarantee_type` (none for a credit confirmation) is
+    /// visible to this caller: bid securities are confidential to e-GP and the issuing bank.
+    pub fn sees(&self, bank: i32, guarantee_type: Option<GuaranteeType>) -> bool {
         match self.role {
             Role::Egp => true,
             Role::Bank(own) => i32::from(own.get()) == bank,
-            Role::Verify => guarantee_type != Some("TEND"),
+            Role::Verify => guarantee_type != Some(GuaranteeType::TEND),
         }
     }
 }

@@ -5,25 +5,12 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-/// One commit of the indexer, as its `NOTIFY` payload describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Commit {
-    /// `batch` or `reorg`.
-    pub kind: String,
-    /// Chain id.
-    pub chain_id: u64,
-    /// First block covered (for a reorg: the first block undone).
-    pub from_block: i64,
-    /// Last block covered.
-    pub to_block: i64,
-}
+pub use egp_store::notify::{Commit, CommitKind};
 
 /// Fans the indexer's commits and the actions' changes out to subscriptions.
 #[derive(Debug)]
@@ -51,7 +38,7 @@ impl Notifier {
 
     /// Passes on one payload (ignored unless it parses).
     pub fn publish(&self, payload: &str) {
-        let Ok(commit) = serde_json::from_str::<Commit>(payload) else {
+        let Ok(commit) = Commit::parse(payload) else {
             tracing::warn!("unreadable indexer notification ignored");
             return;
         };
@@ -68,7 +55,7 @@ impl Notifier {
                     tokio::select! { _ = cancel.cancelled() => return, _ = tokio::time::sleep(Duration::from_secs(2)) => continue }
                 }
             };
-            let channels = [egp_indexer::store::NOTIFY_CHANNEL, crate::outbox::store::NOTIFY_CHANNEL];
+            let channels = [egp_store::notify::CHANNEL, crate::outbox::store::NOTIFY_CHANNEL];
             if let Err(error) = listener.listen_all(channels).await {
                 tracing::warn!(%error, "LISTEN failed; retrying");
                 tokio::time::sleep(Duration::from_secs(2)).await;

@@ -15,9 +15,12 @@ pub mod dates;
 pub mod deployment;
 mod error;
 pub mod revert;
+#[cfg(feature = "sqlx")]
+pub mod sql;
 pub mod thai_id;
 pub mod tools;
 pub mod types;
+mod values;
 pub mod verification;
 
 pub use deployment::Deployment;

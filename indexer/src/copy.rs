@@ -8,6 +8,7 @@
 //! state of a record is deleted before its rows are written; of the events, only those not
 //! stored yet are written).
 
+use egp_contracts::Satang;
 use sqlx::PgConnection;
 
 use crate::{Error, Result};
@@ -203,7 +204,20 @@ impl Encoder {
         }
     }
 
-    /// A nullable `numeric`.
+    /// An amount in satang as `NUMERIC`.
+    pub(crate) fn satang(&mut self, amount: Satang) {
+        self.numeric(&amount.0.to_string());
+    }
+
+    /// An amount in satang, or NULL.
+    pub(crate) fn satang_or_null(&mut self, amount: Option<Satang>) {
+        match amount {
+            Some(amount) => self.satang(amount),
+            None => self.null(),
+        }
+    }
+
+    /// A `NUMERIC` from its decimal digits, or NULL.
     pub(crate) fn numeric_or_null(&mut self, decimal: Option<&str>) {
         match decimal {
             Some(decimal) => self.numeric(decimal),

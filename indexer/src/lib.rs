@@ -34,7 +34,6 @@ mod write_state;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::migrate::Migrator;
 use tokio_util::sync::CancellationToken;
 
 pub use config::{Cli, Command, Settings};
@@ -45,8 +44,8 @@ pub use metrics::Metrics;
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The schema the indexer owns; the API and the tests apply the same migrations.
-pub static MIGRATOR: Migrator = sqlx::migrate!();
+/// The schema (owned by `egp-store`), which the indexer applies at every connect.
+pub use egp_store::MIGRATOR;
 
 /// Runs the indexer until `cancel` (or its stop condition), serving `/metrics` and `/health`
 /// when configured.

@@ -9,36 +9,38 @@ use alloy::primitives::{Address, B256};
 use egp_contracts::bindings::consortium::Consortium::ConsortiumEvents as C;
 use egp_contracts::bindings::credit_confirmation_registry::CreditConfirmationRegistry::CreditConfirmationRegistryEvents as K;
 use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::GuaranteeRegistryEvents as G;
-use egp_contracts::{
-    ApplicantType, Code, ConfirmationStatus, ExpiryType, GuaranteeAction, GuaranteeStatus, GuaranteeType, IssuerKind,
-    Purpose,
-};
+use egp_contracts::{ConfirmationStatus, GuaranteeStatus, IssuerStatus, Satang};
+pub use egp_store::compare::code_text;
+use egp_store::{AmendmentStatus, ClaimStatus, ReleaseKind};
 
 use crate::decode::{EntityKey, IndexedEvent, Payload};
 use crate::rows::{
     AgencyRow, AmendmentRow, ClaimRow, ConfirmationRow, Derived, GatewayRow, GuaranteeRow, IssuerRow, ReleaseRow,
-    SignerRow,
+    SignerRow, Stamp,
 };
 
-/// The name of a contract enum value, or `#<n>` for a value this build does not know.
-fn name<E: TryFrom<u8> + Copy>(value: u8, name: fn(E) -> &'static str) -> String {
-    E::try_from(value).map_or_else(|_| format!("#{value}"), |e| name(e).to_owned())
+/// A contract enum value. The contracts' enums cannot hold a value outside their Solidity
+/// declaration (which a test compares with the Rust enums), so an unknown value means a build
+/// that does not match the deployment: it is logged and stored as the enum's first value, and
+/// `verify` reports the field as differing from the contract.
+fn known<E: TryFrom<u8> + Default>(value: u8) -> E {
+    E::try_from(value).unwrap_or_else(|_| {
+        tracing::error!(value, kind = std::any::type_name::<E>(), "an enum value this build does not know");
+        E::default()
+    })
 }
 
-fn guarantee_status(value: u8) -> String {
-    name::<GuaranteeStatus>(value, GuaranteeStatus::name)
+fn guarantee_status(value: u8) -> GuaranteeStatus {
+    known(value)
 }
 
-fn confirmation_status(value: u8) -> String {
-    name::<ConfirmationStatus>(value, ConfirmationStatus::name)
+fn confirmation_status(value: u8) -> ConfirmationStatus {
+    known(value)
 }
 
-/// A bytes32 code as text: NULL for zero, the ASCII code, or 0x-hex when it is not a valid code.
-pub fn code_text(word: B256) -> Option<String> {
-    match Code::from_b256(word) {
-        Ok(code) => code.map(|code| code.as_str().to_owned()),
-        Err(_) => Some(word.to_string()),
-    }
+/// An amount of the contracts (`uint96`/`uint128`) in satang.
+fn satang(value: impl TryInto<u128>) -> Satang {
+    Satang(value.try_into().unwrap_or(u128::MAX))
 }
 
 /// A hash that the contracts leave zero when absent.
@@ -129,9 +131,9 @@ impl State {
                 let mut row = IssuerRow {
                     chain_id,
                     bank_code: i32::from(e.bankCode),
-                    kind: name::<IssuerKind>(e.kind, IssuerKind::name),
+                    kind: known(e.kind),
                     name: e.name.clone(),
-                    status: "Active".into(),
+                    status: IssuerStatus::Active,
                     admitted_block_number: p.block_number as i64,
                     ..IssuerRow::default()
                 };
@@ -140,14 +142,14 @@ impl State {
             }
             C::IssuerSuspended(e) => {
                 if let Some((row, _)) = self.issuers.get_mut(&e.bankCode) {
-                    row.status = "Suspended".into();
+                    row.status = IssuerStatus::Suspended;
                     row.suspension_reason_hash = optional_hash(e.reasonHash);
                     row.stamp(p);
                 }
             }
             C::IssuerResumed(e) => {
                 if let Some((row, _)) = self.issuers.get_mut(&e.bankCode) {
-                    row.status = "Active".into();
+                    row.status = IssuerStatus::Active;
                     row.suspension_reason_hash = None;
                     row.stamp(p);
                 }
@@ -216,26 +218,28 @@ impl State {
                 bank_code: i32::from(e.bankCode),
                 bank_ref: r.bankRef.clone(),
                 branch_code: code_text(r.branchCode),
-                guarantee_type: name::<GuaranteeType>(r.guaranteeType, GuaranteeType::name),
-                amount: r.amount.to_string(),
-                outstanding: r.amount.to_string(),
-                total_paid: "0".into(),
+                guarantee_type: known(r.guaranteeType),
+                // The registry keeps baht only (the column's default).
+                currency: "THB".into(),
+                amount: satang(r.amount),
+                outstanding: satang(r.amount),
+                total_paid: Satang(0),
                 issue_date: r.issueDate.to_string(),
                 effective_date: r.effectiveDate.to_string(),
-                expiry_type: name::<ExpiryType>(r.expiryType, ExpiryType::name),
+                expiry_type: known(r.expiryType),
                 expiry_date: r.expiryDate.to_string(),
                 expiry_condition_hash: optional_hash(r.expiryConditionHash),
                 agency_code: code_text(r.agencyCode).unwrap_or_default(),
                 project_number: code_text(r.projectNumber),
                 contract_number: r.contractNumber.clone(),
                 applicant_commitment: r.applicantCommitment.to_vec(),
-                applicant_type: name::<ApplicantType>(r.applicantType, ApplicantType::name),
+                applicant_type: known(r.applicantType),
                 document_hash: r.documentHash.to_vec(),
                 status: guarantee_status(e.status),
-                status_before_suspension: "None".into(),
-                pending_amount: "0".into(),
+                status_before_suspension: GuaranteeStatus::None,
+                pending_amount: Satang(0),
                 pending_expiry_date: "0".into(),
-                claim_amount: "0".into(),
+                claim_amount: Satang(0),
                 claim_requested_expiry: "0".into(),
                 issued_by: e.actor.to_vec(),
                 issued_block_number: p.block_number as i64,
@@ -266,7 +270,7 @@ impl State {
                 g.status = guarantee_status(e.status);
                 g.amendment_count = i32::from(e.sequence);
                 g.amendment_pending = true;
-                g.pending_amount = e.newAmount.to_string();
+                g.pending_amount = satang(e.newAmount);
                 g.pending_expiry_date = e.newExpiryDate.to_string();
                 g.pending_terms_hash = optional_hash(e.termsHash);
                 let (chain_id, guarantee_id, sequence) = sub(e.sequence);
@@ -274,10 +278,10 @@ impl State {
                     chain_id,
                     guarantee_id,
                     sequence,
-                    new_amount: e.newAmount.to_string(),
+                    new_amount: satang(e.newAmount),
                     new_expiry_date: e.newExpiryDate.to_string(),
                     terms_hash: e.termsHash.to_vec(),
-                    status: "Pending".into(),
+                    status: AmendmentStatus::Pending,
                     proposed_by: e.actor.to_vec(),
                     proposed_block_number: p.block_number as i64,
                     ..AmendmentRow::default()
@@ -287,15 +291,15 @@ impl State {
             }
             G::AmendmentAccepted(e) => {
                 g.status = guarantee_status(e.status);
-                g.amount = e.amount.to_string();
-                g.outstanding = e.outstanding.to_string();
+                g.amount = satang(e.amount);
+                g.outstanding = satang(e.outstanding);
                 g.expiry_date = e.expiryDate.to_string();
                 g.terms_hash = optional_hash(e.termsHash);
                 clear_amendment(g);
                 if let Some(row) = record.amendments.get_mut(&e.sequence) {
-                    row.status = "Accepted".into();
-                    row.amount_after = Some(e.amount.to_string());
-                    row.outstanding_after = Some(e.outstanding.to_string());
+                    row.status = AmendmentStatus::Accepted;
+                    row.amount_after = Some(satang(e.amount));
+                    row.outstanding_after = Some(satang(e.outstanding));
                     row.expiry_date_after = Some(e.expiryDate.to_string());
                     row.answered_by = Some(e.actor.to_vec());
                     row.stamp(p);
@@ -305,7 +309,7 @@ impl State {
                 g.status = guarantee_status(e.status);
                 clear_amendment(g);
                 if let Some(row) = record.amendments.get_mut(&e.sequence) {
-                    row.status = "Rejected".into();
+                    row.status = AmendmentStatus::Rejected;
                     row.reason_code = code_text(e.reasonCode);
                     row.answered_by = Some(e.actor.to_vec());
                     row.stamp(p);
@@ -315,23 +319,23 @@ impl State {
                 g.status = guarantee_status(e.status);
                 clear_amendment(g);
                 if let Some(row) = record.amendments.get_mut(&e.sequence) {
-                    row.status = "Lapsed".into();
-                    row.lapse_cause = Some(name::<GuaranteeAction>(e.cause, GuaranteeAction::name));
+                    row.status = AmendmentStatus::Lapsed;
+                    row.lapse_cause = Some(known(e.cause));
                     row.stamp(p);
                 }
             }
             G::GuaranteeReduced(e) => {
                 g.status = guarantee_status(e.status);
-                g.outstanding = e.outstanding.to_string();
+                g.outstanding = satang(e.outstanding);
                 g.release_count = i32::from(e.sequence);
                 let (chain_id, guarantee_id, sequence) = sub(e.sequence);
                 let mut row = ReleaseRow {
                     chain_id,
                     guarantee_id,
                     sequence,
-                    kind: "Reduce".into(),
-                    amount: e.reducedBy.to_string(),
-                    outstanding_after: e.outstanding.to_string(),
+                    kind: ReleaseKind::Reduce,
+                    amount: satang(e.reducedBy),
+                    outstanding_after: satang(e.outstanding),
                     released_by: e.actor.to_vec(),
                     ..ReleaseRow::default()
                 };
@@ -340,7 +344,7 @@ impl State {
             }
             G::GuaranteeReleased(e) => {
                 g.status = guarantee_status(e.status);
-                g.outstanding = "0".into();
+                g.outstanding = Satang(0);
                 g.release_count = i32::from(e.sequence);
                 g.obligations_ended_at = Some(e.obligationsEndedAt.to_string());
                 g.return_deadline = Some(e.returnDeadline.to_string());
@@ -349,9 +353,9 @@ impl State {
                     chain_id,
                     guarantee_id,
                     sequence,
-                    kind: "Release".into(),
-                    amount: e.releasedAmount.to_string(),
-                    outstanding_after: "0".into(),
+                    kind: ReleaseKind::Release,
+                    amount: satang(e.releasedAmount),
+                    outstanding_after: Satang(0),
                     obligations_ended_at: Some(e.obligationsEndedAt.to_string()),
                     return_deadline: Some(e.returnDeadline.to_string()),
                     released_by: e.actor.to_vec(),
@@ -363,18 +367,18 @@ impl State {
             G::ClaimMade(e) => {
                 g.status = guarantee_status(e.status);
                 g.claim_count = i32::from(e.sequence);
-                g.claim_amount = e.claimAmount.to_string();
+                g.claim_amount = satang(e.claimAmount);
                 g.claim_requested_expiry = e.requestedExpiryDate.to_string();
                 let (chain_id, guarantee_id, sequence) = sub(e.sequence);
                 let mut row = ClaimRow {
                     chain_id,
                     guarantee_id,
                     sequence,
-                    claim_amount: e.claimAmount.to_string(),
+                    claim_amount: satang(e.claimAmount),
                     extend_or_pay: e.extendOrPay,
                     requested_expiry_date: e.requestedExpiryDate.to_string(),
                     demand_hash: e.demandHash.to_vec(),
-                    status: "Open".into(),
+                    status: ClaimStatus::Open,
                     claimed_by: e.actor.to_vec(),
                     claimed_block_number: p.block_number as i64,
                     ..ClaimRow::default()
@@ -384,15 +388,15 @@ impl State {
             }
             G::ClaimPaid(e) => {
                 g.status = guarantee_status(e.status);
-                g.outstanding = e.outstanding.to_string();
-                g.total_paid = e.totalPaid.to_string();
+                g.outstanding = satang(e.outstanding);
+                g.total_paid = satang(e.totalPaid);
                 close_claim(g);
                 if let Some(row) = record.claims.get_mut(&e.sequence) {
-                    row.status = "Paid".into();
-                    row.paid_amount = Some(e.paidAmount.to_string());
+                    row.status = ClaimStatus::Paid;
+                    row.paid_amount = Some(satang(e.paidAmount));
                     row.payment_reference = Some(e.paymentReference.to_vec());
-                    row.outstanding_after = Some(e.outstanding.to_string());
-                    row.total_paid_after = Some(e.totalPaid.to_string());
+                    row.outstanding_after = Some(satang(e.outstanding));
+                    row.total_paid_after = Some(satang(e.totalPaid));
                     row.closed_by = Some(e.actor.to_vec());
                     row.stamp(p);
                 }
@@ -401,7 +405,7 @@ impl State {
                 g.status = guarantee_status(e.status);
                 close_claim(g);
                 if let Some(row) = record.claims.get_mut(&e.sequence) {
-                    row.status = "Rejected".into();
+                    row.status = ClaimStatus::Rejected;
                     row.discrepancies =
                         Some(e.discrepancies.iter().map(|d| code_text(*d).unwrap_or_default()).collect());
                     row.closed_by = Some(e.actor.to_vec());
@@ -412,7 +416,7 @@ impl State {
                 g.status = guarantee_status(e.status);
                 close_claim(g);
                 if let Some(row) = record.claims.get_mut(&e.sequence) {
-                    row.status = "Withdrawn".into();
+                    row.status = ClaimStatus::Withdrawn;
                     row.closed_by = Some(e.actor.to_vec());
                     row.stamp(p);
                 }
@@ -422,7 +426,7 @@ impl State {
                 g.expiry_date = e.expiryDate.to_string();
                 close_claim(g);
                 if let Some(row) = record.claims.get_mut(&e.sequence) {
-                    row.status = "Extended".into();
+                    row.status = ClaimStatus::Extended;
                     row.extended_to = Some(e.expiryDate.to_string());
                     row.closed_by = Some(e.actor.to_vec());
                     row.stamp(p);
@@ -440,7 +444,7 @@ impl State {
             }
             G::GuaranteeResumed(e) => {
                 g.status = guarantee_status(e.status);
-                g.status_before_suspension = "None".into();
+                g.status_before_suspension = GuaranteeStatus::None;
                 g.suspension_reason_hash = None;
             }
         }
@@ -459,14 +463,14 @@ impl State {
                     bank_ref: r.bankRef.clone(),
                     certifying_office: code_text(r.certifyingOffice).unwrap_or_default(),
                     supplier_commitment: r.supplierCommitment.to_vec(),
-                    supplier_type: name::<ApplicantType>(r.supplierType, ApplicantType::name),
-                    credit_line: r.creditLine.to_string(),
+                    supplier_type: known(r.supplierType),
+                    credit_line: satang(r.creditLine),
                     as_of_date: r.asOfDate.to_string(),
                     issued_at: e.issuedAt.to_string(),
                     valid_until: e.validUntil.to_string(),
-                    purpose: name::<Purpose>(r.purpose, Purpose::name),
+                    purpose: known(r.purpose),
                     project_number: code_text(r.projectNumber),
-                    project_budget: r.projectBudget.to_string(),
+                    project_budget: satang(r.projectBudget),
                     document_hash: r.documentHash.to_vec(),
                     status: confirmation_status(e.status),
                     replaces: optional_hash(e.replaces),
@@ -505,12 +509,12 @@ impl State {
 
 fn clear_amendment(g: &mut GuaranteeRow) {
     g.amendment_pending = false;
-    g.pending_amount = "0".into();
+    g.pending_amount = Satang(0);
     g.pending_expiry_date = "0".into();
     g.pending_terms_hash = None;
 }
 
 fn close_claim(g: &mut GuaranteeRow) {
-    g.claim_amount = "0".into();
+    g.claim_amount = Satang(0);
     g.claim_requested_expiry = "0".into();
 }

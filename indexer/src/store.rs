@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use alloy::primitives::{Address, B256, Bytes, LogData};
-use serde_json::json;
+use egp_store::notify::{Commit, CommitKind, MAX_CHANGED};
 use sqlx::{Connection, PgConnection};
 
 use crate::decode::{Decoder, EntityKey, IndexedEvent, Provenance};
@@ -15,7 +15,7 @@ use crate::write_state::{DerivedCopy, copy_derived};
 use crate::{Error, Result, state};
 
 /// The channel `NOTIFY` speaks on after every commit.
-pub const NOTIFY_CHANNEL: &str = "egp_indexer";
+pub use egp_store::notify::CHANNEL as NOTIFY_CHANNEL;
 
 /// The advisory lock only one writer holds (per database): "egpindex" in ASCII.
 pub const WRITER_LOCK: i64 = 0x6567_7069_6e64_6578;
@@ -170,7 +170,7 @@ pub async fn commit_batch(
     if moved.rows_affected() != 1 {
         return Err(Error::CheckpointMoved { chain_id, expected: previous.block_number });
     }
-    let payload = notify_payload("batch", chain_id, batch.from, batch.to, inserted, &prepared.entities);
+    let payload = notify_payload(CommitKind::Batch, chain_id, batch.from, batch.to, inserted, &prepared.entities);
     sqlx::query!("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, payload).execute(&mut *tx).await?;
     tx.commit().await?;
     let checkpoint =
@@ -262,8 +262,14 @@ pub async fn roll_back(
     )
     .execute(&mut *tx)
     .await?;
-    let payload =
-        notify_payload("reorg", previous.chain_id, (fork + 1) as u64, previous.block_number as u64, removed, &entities);
+    let payload = notify_payload(
+        CommitKind::Reorg,
+        previous.chain_id,
+        (fork + 1) as u64,
+        previous.block_number as u64,
+        removed,
+        &entities,
+    );
     sqlx::query!("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, payload).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok((Checkpoint { block_number: fork, block_hash: fork_hash, final_block, ..*previous }, removed))
@@ -419,27 +425,28 @@ pub async fn load_events(
 
 /// The `NOTIFY` payload: what changed, small enough for PostgreSQL's 8000-byte limit.
 fn notify_payload(
-    kind: &str,
+    kind: CommitKind,
     chain_id: u64,
     from: u64,
     to: u64,
     events: u64,
     entities: &BTreeSet<EntityKey>,
 ) -> String {
-    const MAX_KEYS: usize = 50;
-    let keys: Vec<String> =
-        entities.iter().take(MAX_KEYS).map(|e| format!("{}:0x{}", e.kind(), hex::encode(e.key()))).collect();
-    json!({
-        "kind": kind,
-        "chainId": chain_id,
-        "fromBlock": from,
-        "toBlock": to,
-        "events": events,
-        "records": entities.len(),
-        "changed": keys,
-        "truncated": entities.len() > MAX_KEYS,
-    })
-    .to_string()
+    Commit {
+        kind,
+        chain_id,
+        from_block: from as i64,
+        to_block: to as i64,
+        events,
+        records: entities.len(),
+        changed: entities
+            .iter()
+            .take(MAX_CHANGED)
+            .map(|e| format!("{}:0x{}", e.kind(), hex::encode(e.key())))
+            .collect(),
+        truncated: entities.len() > MAX_CHANGED,
+    }
+    .payload()
 }
 
 /// Takes the writer lock if free. The lock lives as long as `conn`.

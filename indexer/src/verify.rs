@@ -446,7 +446,8 @@ async fn compare_contracts(
         .map_err(rpc)?;
         for (row, view) in chunk.iter().zip(views) {
             let key = format!("0x{}", hex::encode(&row.id));
-            for (field, stored, expected) in verify_rows::guarantee_view(row, &view) {
+            for egp_store::compare::Field { name: field, stored, expected } in egp_store::compare::guarantee(row, &view)
+            {
                 push("guarantees", key.clone(), field, stored, expected);
             }
         }
@@ -461,14 +462,16 @@ async fn compare_contracts(
         .map_err(rpc)?;
         for (row, view) in chunk.iter().zip(views) {
             let key = format!("0x{}", hex::encode(&row.id));
-            for (field, stored, expected) in verify_rows::confirmation_view(row, &view) {
+            for egp_store::compare::Field { name: field, stored, expected } in
+                egp_store::compare::confirmation(row, &view)
+            {
                 push("credit_confirmations", key.clone(), field, stored, expected);
             }
         }
     }
     for row in &stored.issuers {
         let view = consortium.issuer(row.bank_code as u16).block(block).call().await.map_err(rpc)?;
-        for (field, stored, expected) in verify_rows::issuer_view(row, &view) {
+        for egp_store::compare::Field { name: field, stored, expected } in egp_store::compare::issuer(row, &view) {
             push("issuers", format!("{:03}", row.bank_code), field, stored, expected);
         }
     }

@@ -1,6 +1,6 @@
 //! How each current-state row goes into its table through binary `COPY` ([`crate::copy`]): the
 //! column list of every table and the type each field is written as. The column lists follow
-//! `migrations/0001_schema.sql` and the row structs in [`crate::rows`] field for field; a field
+//! `store/migrations/0001_schema.sql` and the row structs in [`crate::rows`] field for field; a field
 //! of the wrong type or a missing column fails the `COPY`, and `tests/it/copy.rs` writes and
 //! reads back a row of every table with every nullable field set and unset.
 
@@ -49,9 +49,9 @@ impl CopyRow for IssuerRow {
     fn encode(&self, out: &mut Encoder) {
         out.int8(self.chain_id);
         out.int4(self.bank_code);
-        out.text(&self.kind);
+        out.text(self.kind.name());
         out.text(&self.name);
-        out.text(&self.status);
+        out.text(self.status.name());
         out.int8(self.signer_count);
         out.bytea_or_null(self.suspension_reason_hash.as_deref());
         out.int8(self.admitted_block_number);
@@ -94,10 +94,9 @@ impl CopyRow for GatewayRow {
 }
 
 impl CopyRow for GuaranteeRow {
-    // `currency` keeps its default ('THB': the contracts hold baht only).
     const STATEMENT: &'static str = copy_statement!(
         "guarantees",
-        "chain_id, id, bank_code, bank_ref, branch_code, guarantee_type, amount, outstanding, total_paid, \
+        "chain_id, id, bank_code, bank_ref, branch_code, guarantee_type, currency, amount, outstanding, total_paid, \
          issue_date, effective_date, expiry_type, expiry_date, expiry_condition_hash, agency_code, project_number, \
          contract_number, applicant_commitment, applicant_type, document_hash, terms_hash, status, \
          status_before_suspension, suspension_reason_hash, amendment_count, claim_count, release_count, \
@@ -111,33 +110,34 @@ impl CopyRow for GuaranteeRow {
         out.int4(self.bank_code);
         out.text(&self.bank_ref);
         out.text_or_null(self.branch_code.as_deref());
-        out.text(&self.guarantee_type);
-        out.numeric(&self.amount);
-        out.numeric(&self.outstanding);
-        out.numeric(&self.total_paid);
+        out.text(self.guarantee_type.name());
+        out.text(&self.currency);
+        out.satang(self.amount);
+        out.satang(self.outstanding);
+        out.satang(self.total_paid);
         out.numeric(&self.issue_date);
         out.numeric(&self.effective_date);
-        out.text(&self.expiry_type);
+        out.text(self.expiry_type.name());
         out.numeric(&self.expiry_date);
         out.bytea_or_null(self.expiry_condition_hash.as_deref());
         out.text(&self.agency_code);
         out.text_or_null(self.project_number.as_deref());
         out.text(&self.contract_number);
         out.bytea(&self.applicant_commitment);
-        out.text(&self.applicant_type);
+        out.text(self.applicant_type.name());
         out.bytea(&self.document_hash);
         out.bytea_or_null(self.terms_hash.as_deref());
-        out.text(&self.status);
-        out.text(&self.status_before_suspension);
+        out.text(self.status.name());
+        out.text(self.status_before_suspension.name());
         out.bytea_or_null(self.suspension_reason_hash.as_deref());
         out.int4(self.amendment_count);
         out.int4(self.claim_count);
         out.int4(self.release_count);
         out.bool(self.amendment_pending);
-        out.numeric(&self.pending_amount);
+        out.satang(self.pending_amount);
         out.numeric(&self.pending_expiry_date);
         out.bytea_or_null(self.pending_terms_hash.as_deref());
-        out.numeric(&self.claim_amount);
+        out.satang(self.claim_amount);
         out.numeric(&self.claim_requested_expiry);
         out.numeric_or_null(self.obligations_ended_at.as_deref());
         out.numeric_or_null(self.return_deadline.as_deref());
@@ -161,18 +161,18 @@ impl CopyRow for AmendmentRow {
         out.int8(self.chain_id);
         out.bytea(&self.guarantee_id);
         out.int4(self.sequence);
-        out.numeric(&self.new_amount);
+        out.satang(self.new_amount);
         out.numeric(&self.new_expiry_date);
         out.bytea(&self.terms_hash);
-        out.text(&self.status);
+        out.text(self.status.name());
         out.text_or_null(self.reason_code.as_deref());
-        out.numeric_or_null(self.amount_after.as_deref());
-        out.numeric_or_null(self.outstanding_after.as_deref());
+        out.satang_or_null(self.amount_after);
+        out.satang_or_null(self.outstanding_after);
         out.numeric_or_null(self.expiry_date_after.as_deref());
         out.bytea(&self.proposed_by);
         out.bytea_or_null(self.answered_by.as_deref());
         out.int8(self.proposed_block_number);
-        out.text_or_null(self.lapse_cause.as_deref());
+        out.text_or_null(self.lapse_cause.map(|cause| cause.name()));
         encode_provenance!(out, self);
     }
 }
@@ -188,15 +188,15 @@ impl CopyRow for ClaimRow {
         out.int8(self.chain_id);
         out.bytea(&self.guarantee_id);
         out.int4(self.sequence);
-        out.numeric(&self.claim_amount);
+        out.satang(self.claim_amount);
         out.bool(self.extend_or_pay);
         out.numeric(&self.requested_expiry_date);
         out.bytea(&self.demand_hash);
-        out.text(&self.status);
-        out.numeric_or_null(self.paid_amount.as_deref());
+        out.text(self.status.name());
+        out.satang_or_null(self.paid_amount);
         out.bytea_or_null(self.payment_reference.as_deref());
-        out.numeric_or_null(self.outstanding_after.as_deref());
-        out.numeric_or_null(self.total_paid_after.as_deref());
+        out.satang_or_null(self.outstanding_after);
+        out.satang_or_null(self.total_paid_after);
         out.text_array_or_null(self.discrepancies.as_deref());
         out.numeric_or_null(self.extended_to.as_deref());
         out.bytea(&self.claimed_by);
@@ -216,9 +216,9 @@ impl CopyRow for ReleaseRow {
         out.int8(self.chain_id);
         out.bytea(&self.guarantee_id);
         out.int4(self.sequence);
-        out.text(&self.kind);
-        out.numeric(&self.amount);
-        out.numeric(&self.outstanding_after);
+        out.text(self.kind.name());
+        out.satang(self.amount);
+        out.satang(self.outstanding_after);
         out.numeric_or_null(self.obligations_ended_at.as_deref());
         out.numeric_or_null(self.return_deadline.as_deref());
         out.bytea(&self.released_by);
@@ -240,16 +240,16 @@ impl CopyRow for ConfirmationRow {
         out.text(&self.bank_ref);
         out.text(&self.certifying_office);
         out.bytea(&self.supplier_commitment);
-        out.text(&self.supplier_type);
-        out.numeric(&self.credit_line);
+        out.text(self.supplier_type.name());
+        out.satang(self.credit_line);
         out.numeric(&self.as_of_date);
         out.numeric(&self.issued_at);
         out.numeric(&self.valid_until);
-        out.text(&self.purpose);
+        out.text(self.purpose.name());
         out.text_or_null(self.project_number.as_deref());
-        out.numeric(&self.project_budget);
+        out.satang(self.project_budget);
         out.bytea(&self.document_hash);
-        out.text(&self.status);
+        out.text(self.status.name());
         out.text_or_null(self.revocation_reason.as_deref());
         out.bytea_or_null(self.replaces.as_deref());
         out.bytea_or_null(self.replaced_by.as_deref());

@@ -1,102 +1,15 @@
-//! The statements: static SQL with binds, or `QueryBuilder` with binds for the filtered pages.
-//! Every statement is scoped to the snapshot's chain.
+//! The statements whose filters are dynamic: `QueryBuilder` with binds (never a value in the
+//! SQL text) for the filtered pages, counts and statistics and the events after a position, each
+//! filter covered by the API's tests (`tests/it/guarantees.rs`, `confirmations.rs`,
+//! `open_data.rs`). Every statement is scoped to the snapshot's chain.
 
 use sqlx::{Postgres, QueryBuilder};
 
+use egp_store::{ConfirmationStatus, ExpiryType, GuaranteeStatus, GuaranteeType, Purpose, Satang};
+
 use super::rows::*;
 use super::session::Session;
-use crate::Result;
-
-/// Guarantees by id (any order; missing ids are absent).
-pub async fn guarantees_by_id(session: &Session, ids: &[Vec<u8>]) -> Result<Vec<GuaranteeRow>> {
-    let chain = session.chain_id().await?;
-    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
-    qb.push(GUARANTEE_COLUMNS).push(" FROM guarantees g WHERE g.chain_id = ").push_bind(chain);
-    qb.push(" AND g.id = ANY(").push_bind(ids).push(")");
-    Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
-}
-
-/// Amendments of guarantees, by guarantee then sequence.
-pub async fn amendments_of(session: &Session, ids: &[Vec<u8>]) -> Result<Vec<AmendmentRow>> {
-    children(session, AMENDMENT_COLUMNS, "guarantee_amendments", ids).await
-}
-
-/// Claims of guarantees, by guarantee then sequence.
-pub async fn claims_of(session: &Session, ids: &[Vec<u8>]) -> Result<Vec<ClaimRow>> {
-    children(session, CLAIM_COLUMNS, "guarantee_claims", ids).await
-}
-
-/// Reductions and releases of guarantees, by guarantee then sequence.
-pub async fn releases_of(session: &Session, ids: &[Vec<u8>]) -> Result<Vec<ReleaseRow>> {
-    children(session, RELEASE_COLUMNS, "guarantee_releases", ids).await
-}
-
-async fn children<T>(session: &Session, columns: &'static str, table: &'static str, ids: &[Vec<u8>]) -> Result<Vec<T>>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-{
-    let chain = session.chain_id().await?;
-    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
-    qb.push(columns).push(" FROM ").push(table).push(" WHERE chain_id = ").push_bind(chain);
-    qb.push(" AND guarantee_id = ANY(").push_bind(ids).push(") ORDER BY guarantee_id, sequence");
-    Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
-}
-
-/// Every event of records of `kind` (as the record or as its related record), in chain order.
-pub async fn history_of(session: &Session, kind: &'static str, ids: &[Vec<u8>]) -> Result<Vec<EventRow>> {
-    let chain = session.chain_id().await?;
-    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
-    qb.push(EVENT_COLUMNS).push(" FROM events e WHERE e.chain_id = ").push_bind(chain);
-    qb.push(" AND e.entity_kind = ").push_bind(kind);
-    qb.push(" AND (e.entity_key = ANY(").push_bind(ids).push(") OR e.related_key = ANY(").push_bind(ids);
-    qb.push(")) ORDER BY e.block_number, e.log_index");
-    Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
-}
-
-/// The event at (`block`, `log_index`) of the snapshot's chain, if the mirror holds it.
-pub async fn event_at(session: &Session, block: i64, log_index: i32) -> Result<Option<EventRow>> {
-    let chain = session.chain_id().await?;
-    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
-    qb.push(EVENT_COLUMNS).push(" FROM events e WHERE e.chain_id = ").push_bind(chain);
-    qb.push(" AND e.block_number = ").push_bind(block).push(" AND e.log_index = ").push_bind(log_index);
-    Ok(qb.build_query_as().fetch_optional(&mut *session.conn().await?).await?)
-}
-
-/// Issuers by bank code, or all of them.
-pub async fn issuers(session: &Session, codes: Option<&[i32]>) -> Result<Vec<IssuerRow>> {
-    let chain = session.chain_id().await?;
-    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
-    qb.push(ISSUER_COLUMNS).push(" FROM issuers WHERE chain_id = ").push_bind(chain);
-    if let Some(codes) = codes {
-        qb.push(" AND bank_code = ANY(").push_bind(codes).push(")");
-    }
-    qb.push(" ORDER BY bank_code");
-    Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
-}
-
-/// The last reorg the indexer rolled back on the snapshot's chain: (from block, to block, when).
-pub async fn last_reorg(session: &Session) -> Result<Option<(i64, i64, i64)>> {
-    let chain = session.chain_id().await?;
-    Ok(sqlx::query_as(
-        "SELECT from_block, to_block, extract(epoch FROM rolled_back_at)::BIGINT FROM reorgs
-         WHERE chain_id = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(chain)
-    .fetch_optional(&mut *session.conn().await?)
-    .await?)
-}
-
-/// Agencies by code, or all of them.
-pub async fn agencies(session: &Session, codes: Option<&[String]>) -> Result<Vec<AgencyRow>> {
-    let chain = session.chain_id().await?;
-    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
-    qb.push(AGENCY_COLUMNS).push(" FROM agencies WHERE chain_id = ").push_bind(chain);
-    if let Some(codes) = codes {
-        qb.push(" AND code = ANY(").push_bind(codes).push(")");
-    }
-    qb.push(" ORDER BY code");
-    Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
-}
+use crate::{Error, Result};
 
 /// Which guarantees a page or a count covers. Every field narrows; `None`/empty means any.
 #[derive(Debug, Clone, Default)]
@@ -109,10 +22,10 @@ pub struct GuaranteeFilter {
     pub project: Option<String>,
     /// Applicant commitment (HMAC of the tax id).
     pub applicant: Option<Vec<u8>>,
-    /// Types (`PERF`, …).
-    pub types: Vec<String>,
-    /// Statuses (`Active`, …).
-    pub statuses: Vec<String>,
+    /// Any of these types.
+    pub types: Vec<GuaranteeType>,
+    /// Any of these statuses.
+    pub statuses: Vec<GuaranteeStatus>,
     /// Fixed expiry at or after (Unix seconds).
     pub expiring_from: Option<u64>,
     /// Fixed expiry at or before.
@@ -144,24 +57,44 @@ pub enum GuaranteeSort {
     Updated,
 }
 
+/// A position in a guarantee order: a block number (`BIGINT`) or a `NUMERIC` (date, amount).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    /// A block number.
+    Block(i64),
+    /// Expiry date (Unix seconds) or amount (satang).
+    Numeric(u128),
+}
+
 impl GuaranteeSort {
-    fn column(self) -> (&'static str, &'static str) {
+    fn column(self) -> &'static str {
         match self {
-            Self::Issued => ("g.issued_block_number", "::bigint"),
-            Self::Expiry => ("g.expiry_date", "::numeric"),
-            Self::Amount => ("g.amount", "::numeric"),
-            Self::Updated => ("g.block_number", "::bigint"),
+            Self::Issued => "g.issued_block_number",
+            Self::Expiry => "g.expiry_date",
+            Self::Amount => "g.amount",
+            Self::Updated => "g.block_number",
         }
     }
 
-    /// The sort key of `row`, as text (the cursor holds it).
-    pub fn key(self, row: &GuaranteeRow) -> String {
+    /// The sort key of `row` (the cursor holds it).
+    pub fn key(self, row: &GuaranteeRow) -> u128 {
         match self {
-            Self::Issued => row.issued_block_number.to_string(),
-            Self::Expiry => row.expiry_date.clone(),
-            Self::Amount => row.amount.clone(),
-            Self::Updated => row.provenance.block_number.to_string(),
+            Self::Issued => row.issued_block_number.max(0) as u128,
+            Self::Expiry => row.expiry_date.parse().unwrap_or_default(),
+            Self::Amount => row.amount.0,
+            Self::Updated => row.block_number.max(0) as u128,
         }
+    }
+
+    /// The bound of a page from a cursor's key and id: a block number must fit a `BIGINT`.
+    pub fn bound(self, key: u128, id: Vec<u8>) -> Result<(SortKey, Vec<u8>)> {
+        let key = match self {
+            Self::Issued | Self::Updated => {
+                SortKey::Block(i64::try_from(key).map_err(|_| Error::invalid("cursor", "not a cursor of this API"))?)
+            }
+            Self::Expiry | Self::Amount => SortKey::Numeric(key),
+        };
+        Ok((key, id))
     }
 }
 
@@ -175,7 +108,7 @@ pub struct Keyset {
     /// Whether rows are read from the end (`last`/`before`).
     pub backward: bool,
     /// Rows strictly beyond this (sort key, id), in reading order.
-    pub from: Option<(String, Vec<u8>)>,
+    pub from: Option<(SortKey, Vec<u8>)>,
     /// Rows to read.
     pub limit: i64,
 }
@@ -189,7 +122,7 @@ fn push_guarantee_filter(qb: &mut QueryBuilder<'_, Postgres>, chain: i64, f: &Gu
         qb.push(" AND g.bank_code = ").push_bind(bank);
     }
     if f.hide_tender {
-        qb.push(" AND g.guarantee_type <> 'TEND'");
+        qb.push(" AND g.guarantee_type <> ").push_bind(GuaranteeType::TEND);
     }
     if let Some(agency) = &f.agency {
         qb.push(" AND g.agency_code = ").push_bind(agency.clone());
@@ -207,7 +140,7 @@ fn push_guarantee_filter(qb: &mut QueryBuilder<'_, Postgres>, chain: i64, f: &Gu
         qb.push(" AND g.status = ANY(").push_bind(f.statuses.clone()).push(")");
     }
     if f.expiring_from.is_some() || f.expiring_to.is_some() {
-        qb.push(" AND g.expiry_type = 'FIXD'");
+        qb.push(" AND g.expiry_type = ").push_bind(ExpiryType::FIXD);
     }
     if let Some(from) = f.expiring_from {
         qb.push(" AND g.expiry_date >= ").push_bind(from.to_string()).push("::numeric");
@@ -232,7 +165,7 @@ fn push_guarantee_filter(qb: &mut QueryBuilder<'_, Postgres>, chain: i64, f: &Gu
 /// One page of guarantees in reading order (reverse it for `backward`), `limit` rows at most.
 pub async fn guarantee_page(session: &Session, filter: &GuaranteeFilter, page: &Keyset) -> Result<Vec<GuaranteeRow>> {
     let chain = session.chain_id().await?;
-    let (column, cast) = page.sort.column();
+    let column = page.sort.column();
     // Reading order is descending when exactly one of "descending" and "backward" holds.
     let reverse = page.descending != page.backward;
     let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
@@ -240,7 +173,12 @@ pub async fn guarantee_page(session: &Session, filter: &GuaranteeFilter, page: &
     push_guarantee_filter(&mut qb, chain, filter);
     if let Some((key, id)) = &page.from {
         qb.push(" AND (").push(column).push(", g.id) ").push(if reverse { "<" } else { ">" });
-        qb.push(" (").push_bind(key.clone()).push(cast).push(", ").push_bind(id.clone()).push(")");
+        qb.push(" (");
+        match key {
+            SortKey::Block(block) => qb.push_bind(*block),
+            SortKey::Numeric(value) => qb.push_bind(value.to_string()).push("::numeric"),
+        };
+        qb.push(", ").push_bind(id.clone()).push(")");
     }
     let direction = if reverse { " DESC" } else { " ASC" };
     qb.push(" ORDER BY ").push(column).push(direction).push(", g.id").push(direction);
@@ -257,7 +195,10 @@ pub async fn guarantee_count(session: &Session, filter: &GuaranteeFilter) -> Res
 }
 
 /// Per-status counts and the outstanding sum of `filter`'s guarantees.
-pub async fn guarantee_totals(session: &Session, filter: &GuaranteeFilter) -> Result<Vec<(String, i64, String)>> {
+pub async fn guarantee_totals(
+    session: &Session,
+    filter: &GuaranteeFilter,
+) -> Result<Vec<(GuaranteeStatus, i64, Satang)>> {
     let chain = session.chain_id().await?;
     let mut qb = QueryBuilder::<Postgres>::new(
         "SELECT g.status, count(*), coalesce(sum(g.outstanding), 0)::text FROM guarantees g",
@@ -290,12 +231,12 @@ pub struct ConfirmationFilter {
     pub supplier: Option<Vec<u8>>,
     /// Issuing bank.
     pub bank: Option<i32>,
-    /// `PROJECT` or `REGISTRATION`.
-    pub purpose: Option<String>,
+    /// Purpose.
+    pub purpose: Option<Purpose>,
     /// Project number.
     pub project: Option<String>,
-    /// Statuses (`Valid`, …).
-    pub statuses: Vec<String>,
+    /// Any of these stored statuses.
+    pub statuses: Vec<ConfirmationStatus>,
     /// Valid at some moment of [from, to] (Unix seconds): status `Valid`, issued by `to`, valid until `from` or later.
     pub valid_between: Option<(u64, u64)>,
     /// The caller's bank, when the caller sees only its own records.
@@ -314,7 +255,7 @@ fn push_confirmation_filter(qb: &mut QueryBuilder<'_, Postgres>, chain: i64, f: 
         qb.push(" AND c.bank_code = ").push_bind(bank);
     }
     if let Some(purpose) = &f.purpose {
-        qb.push(" AND c.purpose = ").push_bind(purpose.clone());
+        qb.push(" AND c.purpose = ").push_bind(*purpose);
     }
     if let Some(project) = &f.project {
         qb.push(" AND c.project_number = ").push_bind(project.clone());
@@ -323,7 +264,8 @@ fn push_confirmation_filter(qb: &mut QueryBuilder<'_, Postgres>, chain: i64, f: 
         qb.push(" AND c.status = ANY(").push_bind(f.statuses.clone()).push(")");
     }
     if let Some((from, to)) = f.valid_between {
-        qb.push(" AND c.status = 'Valid' AND c.issued_at <= ").push_bind(to.to_string()).push("::numeric");
+        qb.push(" AND c.status = ").push_bind(ConfirmationStatus::Valid);
+        qb.push(" AND c.issued_at <= ").push_bind(to.to_string()).push("::numeric");
         qb.push(" AND c.valid_until >= ").push_bind(from.to_string()).push("::numeric");
     }
 }
@@ -361,15 +303,6 @@ pub async fn confirmation_count(session: &Session, filter: &ConfirmationFilter) 
 /// Every confirmation `filter` covers (for verification: one supplier's, a handful).
 pub async fn confirmations(session: &Session, filter: &ConfirmationFilter) -> Result<Vec<ConfirmationRow>> {
     confirmation_page(session, filter, false, None, 1000).await
-}
-
-/// Confirmations by id.
-pub async fn confirmations_by_id(session: &Session, ids: &[Vec<u8>]) -> Result<Vec<ConfirmationRow>> {
-    let chain = session.chain_id().await?;
-    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
-    qb.push(CONFIRMATION_COLUMNS).push(" FROM credit_confirmations c WHERE c.chain_id = ").push_bind(chain);
-    qb.push(" AND c.id = ANY(").push_bind(ids).push(")");
-    Ok(qb.build_query_as().fetch_all(&mut *session.conn().await?).await?)
 }
 
 /// Events of records of `kind` after (block, log index), up to `to_block`, at most `limit`, in

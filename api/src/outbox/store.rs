@@ -1,5 +1,5 @@
 //! The outbox's statements over `actions` and `action_transactions` (see
-//! `indexer/migrations/0009_actions.sql`). Every change of an action bumps its revision and
+//! `store/migrations/0009_actions.sql`). Every change of an action bumps its revision and
 //! notifies `egp_actions` (triggers), so subscriptions on any server see it.
 
 use sqlx::PgPool;
@@ -11,7 +11,7 @@ pub const NOTIFY_CHANNEL: &str = "egp_actions";
 
 /// An action as stored.
 #[derive(Debug, Clone, PartialEq)]
-#[allow(missing_docs, reason = "the columns are documented in indexer/migrations/0009_actions.sql")]
+#[allow(missing_docs, reason = "the columns are documented in store/migrations/0009_actions.sql")]
 pub struct ActionRow {
     pub id: i64,
     pub chain_id: i64,

@@ -181,7 +181,7 @@ impl Action {
         let (Some(block), Some(log)) = (self.0.block_number, self.0.log_index) else { return Ok(None) };
         let row = db::event_at(session(ctx)?, block, log).await?;
         Ok(row
-            .filter(|e| e.provenance.transaction_hash.as_slice() == self.0.transaction_hash.as_deref().unwrap_or(&[]))
+            .filter(|e| e.transaction_hash.as_slice() == self.0.transaction_hash.as_deref().unwrap_or(&[]))
             .map(Event))
     }
     /// The guarantee as the mirror holds it now.

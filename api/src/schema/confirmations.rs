@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, Object};
 use super::guarantee::{Bank, Event};
 use super::guarantees::record_id;
 use super::loaders::{HistoryOf, IssuerKey};
-use super::pagination::{Page, PageRequest, Position, wants_total};
+use super::pagination::{Page, PageArgs, PageRequest, wants_total};
 use super::types::{
     Amount, ApplicantType, ConfirmationStatus, Provenance, Purpose, address, commit_tax_id, hex0x, iso_text,
     parse_bank, parse_date, parse_u64,
@@ -47,11 +47,11 @@ impl CreditConfirmation {
     }
     /// Company or individual.
     async fn supplier_type(&self) -> async_graphql::Result<ApplicantType> {
-        Ok(ApplicantType::from_db(&self.0.supplier_type)?)
+        Ok(self.0.supplier_type)
     }
     /// Approved credit line.
     async fn credit_line(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse(T, &self.0.credit_line)?)
+        Ok(Amount::from(self.0.credit_line))
     }
     /// Facilities as of (ISO-8601, Asia/Bangkok).
     async fn as_of_date(&self) -> async_graphql::Result<String> {
@@ -67,7 +67,7 @@ impl CreditConfirmation {
     }
     /// Project or registration.
     async fn purpose(&self) -> async_graphql::Result<Purpose> {
-        Ok(Purpose::from_db(&self.0.purpose)?)
+        Ok(self.0.purpose)
     }
     /// e-GP project number (PROJECT).
     async fn project_number(&self) -> Option<&str> {
@@ -75,7 +75,7 @@ impl CreditConfirmation {
     }
     /// Project budget (PROJECT).
     async fn project_budget(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse(T, &self.0.project_budget)?)
+        Ok(Amount::from(self.0.project_budget))
     }
     /// SHA-256 of the signed confirmation document.
     async fn document_hash(&self) -> String {
@@ -83,7 +83,7 @@ impl CreditConfirmation {
     }
     /// Status as stored.
     async fn status(&self) -> async_graphql::Result<ConfirmationStatus> {
-        Ok(ConfirmationStatus::from_db(&self.0.status)?)
+        Ok(self.0.status)
     }
     /// Whether `validUntil` has passed (by the wall clock), whatever the stored status says.
     async fn expired(&self) -> async_graphql::Result<bool> {
@@ -117,7 +117,7 @@ impl CreditConfirmation {
     }
     /// The event that last changed it.
     async fn provenance(&self) -> Provenance {
-        Provenance::from(&self.0.provenance)
+        Provenance::from(&self.0.provenance())
     }
 }
 
@@ -150,9 +150,9 @@ impl ConfirmationFilterInput {
         Ok(ConfirmationFilter {
             supplier: self.supplier_tax_id.as_deref().map(|id| commit_tax_id(pepper, id)).transpose()?,
             bank: self.bank_code.as_deref().map(parse_bank).transpose()?,
-            purpose: self.purpose.map(|p| p.as_db().to_owned()),
+            purpose: self.purpose,
             project: self.project_number.clone(),
-            statuses: self.statuses.iter().flatten().map(|s| s.as_db().to_owned()).collect(),
+            statuses: self.statuses.iter().flatten().copied().collect(),
             valid_between,
             visible_bank: None,
         })
@@ -197,22 +197,16 @@ impl ConfirmationQuery {
         let who = principal(ctx)?;
         who.require_browse("list credit confirmations")?;
         let api = api(ctx);
-        let request = PageRequest::new(after, before, first, last, api.limits.max_page_size)?;
+        let args = PageArgs { after, before, first, last };
+        let request = PageRequest::<i64>::new(args, "creditConfirmations:ISSUED:ASC", api.limits.max_page_size)?;
         let mut filter = filter.unwrap_or_default().to_filter(&api.pepper)?;
         filter.visible_bank = who.bank().map(|b| i32::from(b.get()));
-        let from = match &request.from {
-            Some(p) => {
-                Some((p.k.parse().map_err(|_| Error::invalid("cursor", "not a cursor of this API"))?, p.id_bytes()?))
-            }
-            None => None,
-        };
+        let from = request.from.as_ref().map(|c| (c.key, c.id.clone()));
         let session = session(ctx)?;
         let rows = db::confirmation_page(session, &filter, request.backward, from, request.limit()).await?;
         let total = if wants_total(ctx) { db::confirmation_count(session, &filter).await? } else { 0 };
-        let rows = rows
-            .into_iter()
-            .map(|r| (Position { k: r.issued_block_number.to_string(), id: hex::encode(&r.id) }, CreditConfirmation(r)))
-            .collect();
+        let rows =
+            rows.into_iter().map(|r| (request.position(r.issued_block_number, &r.id), CreditConfirmation(r))).collect();
         Ok(request.connection(rows, total))
     }
 }

@@ -20,7 +20,7 @@ pub struct Guarantee(pub GuaranteeRow);
 pub(crate) async fn visible_guarantee(ctx: &Context<'_>, id: Vec<u8>) -> async_graphql::Result<Option<Guarantee>> {
     let who = principal(ctx)?;
     let row = loader(ctx).load_one(GuaranteeKey(id)).await.map_err(shared)?;
-    Ok(row.filter(|g| who.sees(g.bank_code, Some(&g.guarantee_type))).map(Guarantee))
+    Ok(row.filter(|g| who.sees(g.bank_code, Some(g.guarantee_type))).map(Guarantee))
 }
 
 #[Object]
@@ -48,7 +48,7 @@ impl Guarantee {
     /// Type.
     #[graphql(name = "type")]
     async fn guarantee_type(&self) -> async_graphql::Result<GuaranteeType> {
-        Ok(GuaranteeType::from_db(&self.0.guarantee_type)?)
+        Ok(self.0.guarantee_type)
     }
     /// Currency (always THB).
     async fn currency(&self) -> &str {
@@ -56,15 +56,15 @@ impl Guarantee {
     }
     /// Amount guaranteed.
     async fn amount(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse(T, &self.0.amount)?)
+        Ok(Amount::from(self.0.amount))
     }
     /// Amount still claimable.
     async fn outstanding(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse(T, &self.0.outstanding)?)
+        Ok(Amount::from(self.0.outstanding))
     }
     /// Paid on claims so far.
     async fn total_paid(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse(T, &self.0.total_paid)?)
+        Ok(Amount::from(self.0.total_paid))
     }
     /// Issue date (ISO-8601, Asia/Bangkok).
     async fn issue_date(&self) -> async_graphql::Result<String> {
@@ -76,11 +76,11 @@ impl Guarantee {
     }
     /// How it ends.
     async fn expiry_type(&self) -> async_graphql::Result<ExpiryType> {
-        Ok(ExpiryType::from_db(&self.0.expiry_type)?)
+        Ok(self.0.expiry_type)
     }
     /// The fixed expiry (ISO-8601, Asia/Bangkok); null unless the expiry type is FIXD.
     async fn expiry_date(&self) -> async_graphql::Result<Option<String>> {
-        if self.0.expiry_type != "FIXD" {
+        if self.0.expiry_type != ExpiryType::FIXD {
             return Ok(None);
         }
         Ok(Some(iso_text(T, &self.0.expiry_date)?))
@@ -111,7 +111,7 @@ impl Guarantee {
     }
     /// Company or individual.
     async fn applicant_type(&self) -> async_graphql::Result<ApplicantType> {
-        Ok(ApplicantType::from_db(&self.0.applicant_type)?)
+        Ok(self.0.applicant_type)
     }
     /// SHA-256 of the signed guarantee document.
     async fn document_hash(&self) -> String {
@@ -123,14 +123,14 @@ impl Guarantee {
     }
     /// Status.
     async fn status(&self) -> async_graphql::Result<GuaranteeStatus> {
-        Ok(GuaranteeStatus::from_db(&self.0.status)?)
+        Ok(self.0.status)
     }
     /// The status a suspension will resume to (when Suspended).
     async fn status_before_suspension(&self) -> async_graphql::Result<Option<GuaranteeStatus>> {
-        if self.0.status != "Suspended" {
+        if self.0.status != GuaranteeStatus::Suspended {
             return Ok(None);
         }
-        Ok(Some(GuaranteeStatus::from_db(&self.0.status_before_suspension)?))
+        Ok(Some(self.0.status_before_suspension))
     }
     /// Hash of the suspension's reason (court order, …).
     async fn suspension_reason_hash(&self) -> Option<String> {
@@ -143,7 +143,7 @@ impl Guarantee {
     }
     /// The open claim's amount (zero when none is open).
     async fn open_claim_amount(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse(T, &self.0.claim_amount)?)
+        Ok(Amount::from(self.0.claim_amount))
     }
     /// When the obligations ended (a release), ISO-8601 Asia/Bangkok.
     async fn obligations_ended_at(&self) -> async_graphql::Result<Option<String>> {
@@ -213,7 +213,7 @@ impl Guarantee {
     }
     /// The event that last changed the record.
     async fn provenance(&self) -> Provenance {
-        Provenance::from(&self.0.provenance)
+        Provenance::from(&self.0.provenance())
     }
 }
 
@@ -228,7 +228,7 @@ impl Amendment {
     }
     /// Proposed amount.
     async fn new_amount(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse("guarantee_amendments", &self.0.new_amount)?)
+        Ok(Amount::from(self.0.new_amount))
     }
     /// Proposed expiry (ISO-8601, Asia/Bangkok); null when the proposal keeps no fixed expiry.
     async fn new_expiry_date(&self) -> async_graphql::Result<Option<String>> {
@@ -241,8 +241,8 @@ impl Amendment {
     }
     /// `Pending`, `Accepted`, `Rejected` or `Lapsed` (unanswered when a later change of terms or the
     /// end of the guarantee overtook it: see `lapseCause`).
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn status(&self) -> &'static str {
+        self.0.status.name()
     }
     /// The agency's reason code for a rejection.
     async fn reason_code(&self) -> Option<&str> {
@@ -250,16 +250,16 @@ impl Amendment {
     }
     /// What made a `Lapsed` amendment lapse: `Pay`, `Extend` or `Reduce` (a change of the terms it
     /// was proposed against), `Release`, `Expire` or `Supersede` (the end of the guarantee).
-    async fn lapse_cause(&self) -> Option<&str> {
-        self.0.lapse_cause.as_deref()
+    async fn lapse_cause(&self) -> Option<&'static str> {
+        self.0.lapse_cause.map(|cause| cause.name())
     }
     /// Amount after acceptance.
     async fn amount_after(&self) -> async_graphql::Result<Option<Amount>> {
-        Ok(self.0.amount_after.as_deref().map(|t| Amount::parse("guarantee_amendments", t)).transpose()?)
+        Ok(self.0.amount_after.map(Amount::from))
     }
     /// Outstanding after acceptance.
     async fn outstanding_after(&self) -> async_graphql::Result<Option<Amount>> {
-        Ok(self.0.outstanding_after.as_deref().map(|t| Amount::parse("guarantee_amendments", t)).transpose()?)
+        Ok(self.0.outstanding_after.map(Amount::from))
     }
     /// Bank signer that proposed it.
     async fn proposed_by(&self) -> String {
@@ -271,7 +271,7 @@ impl Amendment {
     }
     /// The event that last changed it.
     async fn provenance(&self) -> Provenance {
-        Provenance::from(&self.0.provenance)
+        Provenance::from(&self.0.provenance())
     }
 }
 
@@ -286,15 +286,15 @@ impl Claim {
     }
     /// Amount demanded.
     async fn amount(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse("guarantee_claims", &self.0.claim_amount)?)
+        Ok(Amount::from(self.0.claim_amount))
     }
     /// Whether it is an extend-or-pay demand.
     async fn extend_or_pay(&self) -> bool {
         self.0.extend_or_pay
     }
     /// `Open`, `Paid`, `Rejected`, `Withdrawn` or `Extended`.
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn status(&self) -> &'static str {
+        self.0.status.name()
     }
     /// SHA-256 of the demand document.
     async fn demand_hash(&self) -> String {
@@ -302,7 +302,7 @@ impl Claim {
     }
     /// Amount paid on it.
     async fn paid_amount(&self) -> async_graphql::Result<Option<Amount>> {
-        Ok(self.0.paid_amount.as_deref().map(|t| Amount::parse("guarantee_claims", t)).transpose()?)
+        Ok(self.0.paid_amount.map(Amount::from))
     }
     /// Hash of the payment reference (bill payment / GFMIS), for reconciliation.
     async fn payment_reference(&self) -> Option<String> {
@@ -322,7 +322,7 @@ impl Claim {
     }
     /// The event that last changed it.
     async fn provenance(&self) -> Provenance {
-        Provenance::from(&self.0.provenance)
+        Provenance::from(&self.0.provenance())
     }
 }
 
@@ -336,16 +336,16 @@ impl Release {
         self.0.sequence
     }
     /// `Reduce` or `Release`.
-    async fn kind(&self) -> &str {
-        &self.0.kind
+    async fn kind(&self) -> &'static str {
+        self.0.kind.name()
     }
     /// Amount released.
     async fn amount(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse("guarantee_releases", &self.0.amount)?)
+        Ok(Amount::from(self.0.amount))
     }
     /// Outstanding afterwards.
     async fn outstanding_after(&self) -> async_graphql::Result<Amount> {
-        Ok(Amount::parse("guarantee_releases", &self.0.outstanding_after)?)
+        Ok(Amount::from(self.0.outstanding_after))
     }
     /// When the obligations ended (full release).
     async fn obligations_ended_at(&self) -> async_graphql::Result<Option<String>> {
@@ -357,7 +357,7 @@ impl Release {
     }
     /// The event that recorded it.
     async fn provenance(&self) -> Provenance {
-        Provenance::from(&self.0.provenance)
+        Provenance::from(&self.0.provenance())
     }
 }
 
@@ -384,7 +384,7 @@ impl Event {
     }
     /// Where it was emitted.
     async fn provenance(&self) -> Provenance {
-        Provenance::from(&self.0.provenance)
+        Provenance::from(&self.0.provenance())
     }
 }
 
@@ -402,12 +402,12 @@ impl Bank {
         &self.0.name
     }
     /// `Bank` or `FinanceCompany`.
-    async fn kind(&self) -> &str {
-        &self.0.kind
+    async fn kind(&self) -> &'static str {
+        self.0.kind.name()
     }
     /// `Active` or `Suspended`.
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn status(&self) -> &'static str {
+        self.0.status.name()
     }
     /// Signer addresses in force.
     async fn signer_count(&self) -> i64 {
@@ -415,7 +415,7 @@ impl Bank {
     }
     /// The event that last changed it.
     async fn provenance(&self) -> Provenance {
-        Provenance::from(&self.0.provenance)
+        Provenance::from(&self.0.provenance())
     }
 }
 
@@ -434,7 +434,7 @@ impl Agency {
     }
     /// The event that registered it.
     async fn provenance(&self) -> Provenance {
-        Provenance::from(&self.0.provenance)
+        Provenance::from(&self.0.provenance())
     }
 }
 

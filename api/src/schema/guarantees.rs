@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, InputObject, Object};
 
 use super::guarantee::{Guarantee, visible_guarantee};
-use super::pagination::{Page, PageRequest, Position, wants_total};
+use super::pagination::{Page, PageArgs, PageRequest, wants_total};
 use super::types::{GuaranteeStatus, GuaranteeType, commit_tax_id, parse_amount, parse_bank, parse_date, parse_id};
 use super::{api, principal, session};
 use crate::db::{self, GuaranteeFilter, GuaranteeSort, Keyset};
@@ -107,8 +107,8 @@ impl GuaranteeFilterInput {
             agency: self.agency_code.clone(),
             project: self.project_number.clone(),
             applicant: self.supplier_tax_id.as_deref().map(|id| commit_tax_id(pepper, id)).transpose()?,
-            types: self.types.iter().flatten().map(|t| t.as_db().to_owned()).collect(),
-            statuses: self.statuses.iter().flatten().map(|s| s.as_db().to_owned()).collect(),
+            types: self.types.iter().flatten().copied().collect(),
+            statuses: self.statuses.iter().flatten().copied().collect(),
             expiring_from: day_start("expiringFrom", &self.expiring_from)?,
             expiring_to: day_end("expiringTo", &self.expiring_to)?,
             issued_from: day_start("issuedFrom", &self.issued_from)?,
@@ -157,34 +157,25 @@ impl GuaranteeQuery {
         let who = principal(ctx)?;
         who.require_browse("list guarantees")?;
         let api = api(ctx);
-        let request = PageRequest::new(after, before, first, last, api.limits.max_page_size)?;
+        let order = order_by.unwrap_or_default();
+        let (sort, field) = match order.field {
+            GuaranteeOrderField::Issued => (GuaranteeSort::Issued, "ISSUED"),
+            GuaranteeOrderField::ExpiryDate => (GuaranteeSort::Expiry, "EXPIRY_DATE"),
+            GuaranteeOrderField::Amount => (GuaranteeSort::Amount, "AMOUNT"),
+            GuaranteeOrderField::Updated => (GuaranteeSort::Updated, "UPDATED"),
+        };
+        let descending = order.direction == Direction::Desc;
+        let tag = format!("guarantees:{field}:{}", if descending { "DESC" } else { "ASC" });
+        let args = PageArgs { after, before, first, last };
+        let request = PageRequest::<u128>::new(args, tag, api.limits.max_page_size)?;
         let mut filter = filter.unwrap_or_default().to_filter(&api.pepper)?;
         filter.visible_bank = who.bank().map(|b| i32::from(b.get()));
-        let order = order_by.unwrap_or_default();
-        let sort = match order.field {
-            GuaranteeOrderField::Issued => GuaranteeSort::Issued,
-            GuaranteeOrderField::ExpiryDate => GuaranteeSort::Expiry,
-            GuaranteeOrderField::Amount => GuaranteeSort::Amount,
-            GuaranteeOrderField::Updated => GuaranteeSort::Updated,
-        };
-        let from = match &request.from {
-            Some(p) => Some((p.k.clone(), p.id_bytes()?)),
-            None => None,
-        };
-        let keyset = Keyset {
-            sort,
-            descending: order.direction == Direction::Desc,
-            backward: request.backward,
-            from,
-            limit: request.limit(),
-        };
+        let from = request.from.as_ref().map(|c| sort.bound(c.key, c.id.clone())).transpose()?;
+        let keyset = Keyset { sort, descending, backward: request.backward, from, limit: request.limit() };
         let session = session(ctx)?;
         let rows = db::guarantee_page(session, &filter, &keyset).await?;
         let total = if wants_total(ctx) { db::guarantee_count(session, &filter).await? } else { 0 };
-        let rows = rows
-            .into_iter()
-            .map(|row| (Position { k: sort.key(&row), id: hex::encode(&row.id) }, Guarantee(row)))
-            .collect();
+        let rows = rows.into_iter().map(|row| (request.position(sort.key(&row), &row.id), Guarantee(row))).collect();
         Ok(request.connection(rows, total))
     }
 }

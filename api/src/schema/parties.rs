@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, SimpleObject};
 
 use super::confirmations::CreditConfirmation;
 use super::guarantee::{Agency, Bank};
-use super::types::{Amount, GuaranteeStatus, commit_tax_id, hex0x, iso, parse_date, parse_satang, today};
+use super::types::{Amount, GuaranteeStatus, commit_tax_id, hex0x, iso, parse_date, today};
 use super::{api, principal, session};
 use crate::db::{self, ConfirmationFilter, GuaranteeFilter};
 
@@ -72,7 +72,9 @@ pub struct Reorg {
 #[derive(Debug, Default)]
 pub struct PartyQuery;
 
-const LIVE: [&str; 4] = ["Active", "Claimed", "ExtendOrPay", "Suspended"];
+/// The statuses in which a guarantee still binds its bank (its outstanding amount is exposure).
+const LIVE: [GuaranteeStatus; 4] =
+    [GuaranteeStatus::Active, GuaranteeStatus::Claimed, GuaranteeStatus::ExtendOrPay, GuaranteeStatus::Suspended];
 
 #[Object]
 impl PartyQuery {
@@ -99,15 +101,10 @@ impl PartyQuery {
         let mut exposure = 0u128;
         let mut by_status = Vec::new();
         for (status, count, outstanding) in db::guarantee_totals(session, &filter).await? {
-            let outstanding = parse_satang("guarantees", &outstanding)?;
-            if LIVE.contains(&status.as_str()) {
-                exposure += outstanding;
+            if LIVE.contains(&status) {
+                exposure += outstanding.0;
             }
-            by_status.push(StatusCount {
-                status: GuaranteeStatus::from_db(&status)?,
-                count,
-                outstanding: Amount::new(outstanding),
-            });
+            by_status.push(StatusCount { status, count, outstanding: Amount::from(outstanding) });
         }
         let (start, end) = (egp_contracts::dates::start_of_day(date), egp_contracts::dates::end_of_day(date));
         let filter = ConfirmationFilter {

@@ -14,7 +14,7 @@ use super::guarantee::Event;
 use super::types::{parse_bank, parse_id};
 use super::{Api, principal};
 use crate::db::{self, EventRow, Session};
-use crate::notify::Commit;
+use crate::notify::{Commit, CommitKind};
 
 /// Events per read.
 const BATCH: i64 = 200;
@@ -50,7 +50,7 @@ impl Follow {
     async fn next_event(&mut self) -> async_graphql::Result<Event> {
         loop {
             if let Some(row) = self.buffer.pop_front() {
-                self.after = Some((row.provenance.block_number, row.provenance.log_index));
+                self.after = Some((row.block_number, row.log_index));
                 return Ok(Event(row));
             }
             let session = Session::new(self.api.pool.clone(), self.api.chain_id);
@@ -76,7 +76,7 @@ impl Follow {
             }
             drop(session);
             match tokio::time::timeout(POLL, self.commits.recv()).await {
-                Ok(Ok(commit)) if commit.kind == "reorg" => {
+                Ok(Ok(commit)) if commit.kind == CommitKind::Reorg => {
                     // Blocks from `from_block` were replaced: deliver their new events again.
                     if let Some(after) = self.after
                         && commit.from_block <= after.0

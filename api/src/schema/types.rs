@@ -1,7 +1,7 @@
 //! Shared output types and conversions: amounts (satang as strings plus THB formatted), dates
 //! (ISO-8601 in Asia/Bangkok), hex ids and addresses, provenance, and the domain enums.
 
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::SimpleObject;
 use egp_contracts::{Satang, dates};
 
 use crate::db::ProvenanceRow;
@@ -69,11 +69,6 @@ pub(crate) fn parse_u64(table: &'static str, text: &str) -> Result<u64> {
     text.parse().map_err(|_| Error::Corrupt { table, reason: format!("{text:?} is not a uint64") })
 }
 
-/// A stored `NUMERIC` amount in satang.
-pub(crate) fn parse_satang(table: &'static str, text: &str) -> Result<u128> {
-    text.parse().map_err(|_| Error::Corrupt { table, reason: format!("{text:?} is not an amount") })
-}
-
 /// An amount of Thai baht.
 #[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
 pub struct Amount {
@@ -86,12 +81,13 @@ pub struct Amount {
 impl Amount {
     /// From satang.
     pub fn new(satang: u128) -> Self {
-        Self { satang: satang.to_string(), thb: Satang(satang).to_string() }
+        Self::from(Satang(satang))
     }
+}
 
-    /// From a stored `NUMERIC`.
-    pub(crate) fn parse(table: &'static str, text: &str) -> Result<Self> {
-        parse_satang(table, text).map(Self::new)
+impl From<Satang> for Amount {
+    fn from(amount: Satang) -> Self {
+        Self { satang: amount.0.to_string(), thb: amount.to_string() }
     }
 }
 
@@ -135,128 +131,9 @@ impl From<&ProvenanceRow> for Provenance {
     }
 }
 
-/// Declares a GraphQL enum mirroring a column's text values (the Solidity names).
-macro_rules! db_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            /// The value as stored (the Solidity name).
-            pub fn as_db(self) -> &'static str {
-                match self {
-                    $(Self::$variant => stringify!($variant)),+
-                }
-            }
-
-            /// Reads a stored value.
-            pub(crate) fn from_db(text: &str) -> Result<Self> {
-                match text {
-                    $(stringify!($variant) => Ok(Self::$variant),)+
-                    other => Err(Error::Corrupt {
-                        table: stringify!($name),
-                        reason: format!("unknown value {other:?}"),
-                    }),
-                }
-            }
-        }
-    };
-}
-
-db_enum! {
-    /// Guarantee types (Finance Ministry procurement regulation B.E. 2560).
-    GuaranteeType {
-        /// Bid security (confidential: only e-GP and the issuing bank see it).
-        TEND,
-        /// Performance security.
-        PERF,
-        /// Advance payment.
-        APAY,
-        /// Retention money.
-        RETN,
-        /// Warranty.
-        WARR,
-        /// Any other guarantee.
-        OTHR,
-    }
-}
-
-db_enum! {
-    /// Where a guarantee stands (URDG 758 lifecycle).
-    GuaranteeStatus {
-        /// Issued, awaiting the agency.
-        PendingAcceptance,
-        /// In force.
-        Active,
-        /// A demand for payment is open.
-        Claimed,
-        /// A demand to extend or else pay is open.
-        ExtendOrPay,
-        /// Frozen by the admin (court order, fraud).
-        Suspended,
-        /// The agency refused it.
-        Rejected,
-        /// The bank withdrew it before acceptance.
-        Cancelled,
-        /// Released in full.
-        Released,
-        /// Its fixed expiry passed.
-        Expired,
-        /// Paid out in full.
-        PaidOut,
-        /// Replaced by another guarantee.
-        Superseded,
-    }
-}
-
-db_enum! {
-    /// How a guarantee ends.
-    ExpiryType {
-        /// On a fixed date.
-        FIXD,
-        /// Open-ended.
-        OPEN,
-        /// On a documented condition.
-        COND,
-    }
-}
-
-db_enum! {
-    /// Company or individual.
-    ApplicantType {
-        /// A juristic person.
-        Juristic,
-        /// An individual.
-        Individual,
-    }
-}
-
-db_enum! {
-    /// Where a credit confirmation stands (as stored; see `expired` for validity by date).
-    ConfirmationStatus {
-        /// In force until `validUntil`.
-        Valid,
-        /// Revoked by the bank.
-        Revoked,
-        /// Replaced by the bank.
-        Superseded,
-        /// Marked expired.
-        Expired,
-    }
-}
-
-db_enum! {
-    /// What a credit confirmation is for.
-    Purpose {
-        /// One e-GP project (with project number and budget).
-        PROJECT,
-        /// Supplier registration.
-        REGISTRATION,
-    }
-}
+/// The domain enums, declared once (in `egp-contracts` and `egp-store`) and mapped there both to
+/// their columns and to GraphQL.
+pub use egp_store::{ApplicantType, ConfirmationStatus, ExpiryType, GuaranteeStatus, GuaranteeType, Purpose};
 
 /// Parses a `0x`-prefixed 32-byte id.
 pub(crate) fn parse_id(field: &'static str, text: &str) -> Result<Vec<u8>> {

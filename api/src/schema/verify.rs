@@ -9,8 +9,8 @@ use super::confirmations::CreditConfirmation;
 use super::guarantee::{Guarantee, visible_guarantee};
 use super::guarantees::record_id;
 use super::types::{
-    ExpiryType, GuaranteeStatus, GuaranteeType, Provenance, Purpose, commit_tax_id, hex0x, iso, iso_text, parse_amount,
-    parse_date, parse_satang, parse_u64, today,
+    ConfirmationStatus, ExpiryType, GuaranteeStatus, GuaranteeType, Provenance, Purpose, commit_tax_id, hex0x, iso,
+    iso_text, parse_amount, parse_date, parse_u64, today,
 };
 use super::{api, principal, session};
 use crate::db::{self, ConfirmationFilter};
@@ -118,12 +118,12 @@ impl GuaranteeVerification {
     }
     /// Its status.
     async fn status(&self) -> Option<GuaranteeStatus> {
-        self.guarantee.as_ref().and_then(|g| GuaranteeStatus::from_db(&g.0.status).ok())
+        self.guarantee.as_ref().map(|g| g.0.status)
     }
     /// Its type.
     #[graphql(name = "type")]
     async fn guarantee_type(&self) -> Option<GuaranteeType> {
-        self.guarantee.as_ref().and_then(|g| GuaranteeType::from_db(&g.0.guarantee_type).ok())
+        self.guarantee.as_ref().map(|g| g.0.guarantee_type)
     }
     /// Its beneficiary agency.
     async fn agency_code(&self) -> Option<&str> {
@@ -132,11 +132,11 @@ impl GuaranteeVerification {
     /// Its fixed expiry (ISO-8601, Bangkok), if any.
     async fn expiry_date(&self) -> Option<String> {
         let g = self.guarantee.as_ref()?;
-        (g.0.expiry_type == ExpiryType::FIXD.as_db()).then(|| iso_text("guarantees", &g.0.expiry_date).ok()).flatten()
+        (g.0.expiry_type == ExpiryType::FIXD).then(|| iso_text("guarantees", &g.0.expiry_date).ok()).flatten()
     }
     /// Where the guarantee's current state comes from.
     async fn provenance(&self) -> Option<Provenance> {
-        self.guarantee.as_ref().map(|g| Provenance::from(&g.0.provenance))
+        self.guarantee.as_ref().map(|g| Provenance::from(&g.0.provenance()))
     }
     /// The contract read at the indexed block (when `fresh: true`).
     async fn fresh(&self) -> Option<&FreshCheck> {
@@ -183,7 +183,7 @@ impl ConfirmationCheck {
     }
     /// Where its current state comes from.
     async fn provenance(&self) -> Provenance {
-        Provenance::from(&self.confirmation.0.provenance)
+        Provenance::from(&self.confirmation.0.provenance())
     }
 }
 
@@ -204,18 +204,19 @@ pub struct ConfirmationVerification {
 #[derive(Debug, Default)]
 pub struct VerifyQuery;
 
-fn status_reason(status: &str) -> Option<Reason> {
+fn status_reason(status: GuaranteeStatus) -> Option<Reason> {
+    use GuaranteeStatus as S;
     Some(match status {
-        "PendingAcceptance" => reason(ReasonCode::NotYetAccepted, "the agency has not accepted the guarantee"),
-        "Claimed" | "ExtendOrPay" => reason(ReasonCode::Claimed, "a claim on the guarantee is open"),
-        "Suspended" => reason(ReasonCode::Suspended, "the guarantee is suspended"),
-        "Rejected" => reason(ReasonCode::Rejected, "the agency rejected the guarantee"),
-        "Cancelled" => reason(ReasonCode::Cancelled, "the bank cancelled the guarantee"),
-        "Released" => reason(ReasonCode::Released, "the guarantee was released"),
-        "Expired" => reason(ReasonCode::Expired, "the guarantee is expired"),
-        "PaidOut" => reason(ReasonCode::PaidOut, "the guarantee was paid out in full"),
-        "Superseded" => reason(ReasonCode::Superseded, "another guarantee replaced this one"),
-        _ => return None,
+        S::PendingAcceptance => reason(ReasonCode::NotYetAccepted, "the agency has not accepted the guarantee"),
+        S::Claimed | S::ExtendOrPay => reason(ReasonCode::Claimed, "a claim on the guarantee is open"),
+        S::Suspended => reason(ReasonCode::Suspended, "the guarantee is suspended"),
+        S::Rejected => reason(ReasonCode::Rejected, "the agency rejected the guarantee"),
+        S::Cancelled => reason(ReasonCode::Cancelled, "the bank cancelled the guarantee"),
+        S::Released => reason(ReasonCode::Released, "the guarantee was released"),
+        S::Expired => reason(ReasonCode::Expired, "the guarantee is expired"),
+        S::PaidOut => reason(ReasonCode::PaidOut, "the guarantee was paid out in full"),
+        S::Superseded => reason(ReasonCode::Superseded, "another guarantee replaced this one"),
+        S::None | S::Active => return None,
     })
 }
 
@@ -242,13 +243,16 @@ pub(crate) fn check_guarantee(
         reasons.push(reason(ReasonCode::WrongProject, "the guarantee is for another project"));
     }
     if let Some(kind) = kind
-        && kind.as_db() != row.guarantee_type
+        && kind != row.guarantee_type
     {
         reasons.push(reason(ReasonCode::WrongType, format!("the guarantee is of type {}", row.guarantee_type)));
     }
-    reasons.extend(status_reason(&row.status));
+    reasons.extend(status_reason(row.status));
     let (start, end) = (dates::start_of_day(date), dates::end_of_day(date));
-    if row.status != "Expired" && row.expiry_type == "FIXD" && parse_u64("guarantees", &row.expiry_date)? < start {
+    if row.status != GuaranteeStatus::Expired
+        && row.expiry_type == ExpiryType::FIXD
+        && parse_u64("guarantees", &row.expiry_date)? < start
+    {
         let expiry = iso_text("guarantees", &row.expiry_date)?;
         reasons.push(reason(ReasonCode::Expired, format!("the guarantee expired at {expiry}")));
     }
@@ -256,7 +260,7 @@ pub(crate) fn check_guarantee(
         reasons.push(reason(ReasonCode::NotYetEffective, "the guarantee takes effect after the date"));
     }
     if let Some(minimum) = minimum
-        && parse_satang("guarantees", &row.outstanding)? < minimum
+        && row.outstanding.0 < minimum
     {
         reasons.push(reason(ReasonCode::OutstandingBelowMinimum, "the outstanding amount is below the minimum"));
     }
@@ -272,16 +276,18 @@ fn check_confirmation(
     const T: &str = "credit_confirmations";
     let row = &c.0;
     let mut reasons = Vec::new();
-    match row.status.as_str() {
-        "Revoked" => reasons.push(reason(ReasonCode::Revoked, "the bank revoked the confirmation")),
-        "Superseded" => reasons.push(reason(ReasonCode::Superseded, "the bank replaced the confirmation")),
-        "Expired" => reasons.push(reason(ReasonCode::Expired, "the confirmation is expired")),
-        _ => {}
+    match row.status {
+        ConfirmationStatus::Revoked => reasons.push(reason(ReasonCode::Revoked, "the bank revoked the confirmation")),
+        ConfirmationStatus::Superseded => {
+            reasons.push(reason(ReasonCode::Superseded, "the bank replaced the confirmation"))
+        }
+        ConfirmationStatus::Expired => reasons.push(reason(ReasonCode::Expired, "the confirmation is expired")),
+        ConfirmationStatus::None | ConfirmationStatus::Valid => {}
     }
-    if row.purpose == Purpose::PROJECT.as_db() && row.project_number.as_deref() != Some(project) {
+    if row.purpose == Purpose::PROJECT && row.project_number.as_deref() != Some(project) {
         reasons.push(reason(ReasonCode::WrongProject, "the confirmation is for another project"));
     }
-    let line = parse_satang(T, &row.credit_line)?;
+    let line = row.credit_line.0;
     if line.saturating_mul(4) < budget {
         reasons.push(reason(ReasonCode::BelowQuarterOfBudget, "the credit line is below a quarter of the budget"));
     }
@@ -293,7 +299,7 @@ fn check_confirmation(
     if issued > dates::end_of_day(bid_date) {
         reasons.push(reason(ReasonCode::IssuedAfterBidDate, "issued after the bid date"));
     }
-    if row.status == "Valid" && parse_u64(T, &row.valid_until)? < dates::start_of_day(bid_date) {
+    if row.status == ConfirmationStatus::Valid && parse_u64(T, &row.valid_until)? < dates::start_of_day(bid_date) {
         let until = iso(parse_u64(T, &row.valid_until)?);
         reasons.push(reason(ReasonCode::Expired, format!("the confirmation was valid until {until}")));
     }

@@ -19,7 +19,7 @@ use super::render;
 use crate::db::{self, GuaranteeCellRow, GuaranteeFilter, Marker, Session};
 use crate::http::AppState;
 use crate::schema::Api;
-use crate::schema::types::{hex0x, iso, parse_satang};
+use crate::schema::types::{hex0x, iso};
 use crate::{Error, Result};
 
 /// The smallest cell published.
@@ -98,8 +98,7 @@ async fn compute(api: &Api) -> Result<OpenData> {
     let mut cells = Vec::with_capacity(rows.len());
     let mut total = (0, 0, 0);
     for row in rows {
-        let (amount, outstanding) =
-            (parse_satang("guarantees", &row.amount)?, parse_satang("guarantees", &row.outstanding)?);
+        let (amount, outstanding) = (row.amount.0, row.outstanding.0);
         total = (total.0 + row.count, total.1 + amount, total.2 + outstanding);
         cells.push(Cell { row, amount, outstanding, suppressed: false });
     }
@@ -157,10 +156,10 @@ impl OpenData {
             };
             let fields = [
                 row.month.clone(),
-                row.guarantee_type.clone(),
+                row.guarantee_type.to_string(),
                 format!("{:03}", row.bank_code),
                 csv_field(&row.bank_name),
-                row.status.clone(),
+                row.status.to_string(),
                 values[0].clone(),
                 values[1].clone(),
                 values[2].clone(),
@@ -268,13 +267,13 @@ mod tests {
     fn cell(count: i64) -> Cell {
         let row = GuaranteeCellRow {
             month: "2026-12".into(),
-            guarantee_type: "PERF".into(),
+            guarantee_type: egp_store::GuaranteeType::PERF,
             bank_code: 2,
             bank_name: "Bangkok Bank".into(),
-            status: "Active".into(),
+            status: egp_store::GuaranteeStatus::Active,
             count,
-            amount: "0".into(),
-            outstanding: "0".into(),
+            amount: egp_store::Satang(0),
+            outstanding: egp_store::Satang(0),
         };
         Cell { row, amount: 0, outstanding: 0, suppressed: false }
     }

@@ -114,7 +114,7 @@ async fn load(api: &Api, kind: Kind, id: &[u8]) -> Result<Option<Record>> {
     Ok(match kind {
         Kind::Guarantee => {
             let Some(row) = db::guarantees_by_id(&session, &ids).await?.pop() else { return Ok(None) };
-            if !visitor().sees(row.bank_code, Some(&row.guarantee_type)) {
+            if !visitor().sees(row.bank_code, Some(row.guarantee_type)) {
                 return Ok(Some(Record::Confidential { row, marker }));
             }
             let amendments = db::amendments_of(&session, &ids).await?;
@@ -163,8 +163,8 @@ async fn current_version(api: &Api, kind: Kind, id: &[u8]) -> Result<Option<Stri
     let session = Session::new(api.pool.clone(), api.chain_id);
     let ids = [id.to_vec()];
     Ok(match kind {
-        Kind::Guarantee => db::guarantees_by_id(&session, &ids).await?.pop().map(|r| version(&r.provenance)),
-        Kind::Confirmation => db::confirmations_by_id(&session, &ids).await?.pop().map(|r| version(&r.provenance)),
+        Kind::Guarantee => db::guarantees_by_id(&session, &ids).await?.pop().map(|r| version(&r.provenance())),
+        Kind::Confirmation => db::confirmations_by_id(&session, &ids).await?.pop().map(|r| version(&r.provenance())),
     })
 }
 

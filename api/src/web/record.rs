@@ -6,12 +6,14 @@
 
 use std::fmt::Write as _;
 
+use egp_store::{ConfirmationStatus, ExpiryType};
+
 use super::render::{both, escape, field, layout, sentence};
 use super::words::{self, Tone, Words};
 use crate::Result;
 use crate::db::{AgencyRow, AmendmentRow, ConfirmationRow, GuaranteeRow, IssuerRow, Marker, ProvenanceRow};
 use crate::schema::guarantee::Guarantee;
-use crate::schema::types::{address, hex0x, parse_satang, parse_u64, today};
+use crate::schema::types::{address, hex0x, parse_u64, today};
 use crate::schema::verify::check_guarantee;
 
 /// What a page shows, read in one snapshot.
@@ -45,14 +47,14 @@ const C: &str = "credit_confirmations";
 pub(crate) fn page(record: &Record, path: &str, url: Option<&str>) -> Result<String> {
     let mut body = String::new();
     let provenance = match record {
-        Record::Guarantee { row, .. } | Record::Confidential { row, .. } => &row.provenance,
-        Record::Confirmation { row, .. } => &row.provenance,
+        Record::Guarantee { row, .. } | Record::Confidential { row, .. } => row.provenance(),
+        Record::Confirmation { row, .. } => row.provenance(),
     };
     let _ = writeln!(
         body,
         "<main id=\"record\" data-watch=\"{}/watch\" data-version=\"{}\">",
         escape(path),
-        super::page::version(provenance)
+        super::page::version(&provenance)
     );
     let (title, documents) = match record {
         Record::Guarantee { row, amendments, bank, agency, marker } => {
@@ -117,29 +119,29 @@ fn guarantee(
     let reasons = check_guarantee(&Guarantee(row.clone()), None, None, None, None, today())?;
     let reasons: Vec<(String, String)> =
         reasons.into_iter().map(|r| (words::reason_th(r.code).to_owned(), sentence(&r.message))).collect();
-    status(out, words::guarantee_status(&row.status), reasons.is_empty(), &reasons);
+    status(out, words::guarantee_status(row.status), reasons.is_empty(), &reasons);
 
     out.push_str("<section class=\"card\">\n<dl>\n");
     row_bank(out, row.bank_code, bank);
     row_text(out, "bank-ref", "เลขที่อ้างอิงของธนาคาร", "Bank reference", &row.bank_ref);
     let agency_name = agency.map_or(String::new(), |a| format!(" {}", a.name));
     row_text(out, "agency", "หน่วยงานผู้รับหลักประกัน", "Beneficiary agency", &format!("{}{agency_name}", row.agency_code));
-    let kind = words::guarantee_type(&row.guarantee_type);
+    let kind = words::guarantee_type(row.guarantee_type);
     field(out, "type", "ประเภท", "Type", &both(kind.th, &format!("{} ({})", kind.en, row.guarantee_type)));
-    row_amount(out, "amount", "วงเงินค้ำประกัน", "Amount", parse_satang(G, &row.amount)?);
-    row_amount(out, "outstanding", "วงเงินคงเหลือ", "Outstanding", parse_satang(G, &row.outstanding)?);
+    row_amount(out, "amount", "วงเงินค้ำประกัน", "Amount", row.amount.0);
+    row_amount(out, "outstanding", "วงเงินคงเหลือ", "Outstanding", row.outstanding.0);
     let (issued_th, issued_en) = words::date(parse_u64(G, &row.issue_date)?);
     field(out, "issued", "วันที่ออก", "Issued", &both(&issued_th, &issued_en));
     // No claim can be made before it (the registry refuses one).
     let (effective_th, effective_en) = words::date(parse_u64(G, &row.effective_date)?);
     field(out, "effective", "มีผลตั้งแต่", "In force from", &both(&effective_th, &effective_en));
-    let expiry = match row.expiry_type.as_str() {
-        "FIXD" => {
+    let expiry = match row.expiry_type {
+        ExpiryType::FIXD => {
             let (th, en) = words::date(parse_u64(G, &row.expiry_date)?);
             both(&th, &en)
         }
-        "OPEN" => both("ไม่มีกำหนดวันสิ้นสุด", "Open-ended: no fixed expiry"),
-        _ => both("สิ้นสุดตามเงื่อนไขที่ระบุในหนังสือ", "Ends on the condition the e-LG states"),
+        ExpiryType::OPEN => both("ไม่มีกำหนดวันสิ้นสุด", "Open-ended: no fixed expiry"),
+        ExpiryType::COND => both("สิ้นสุดตามเงื่อนไขที่ระบุในหนังสือ", "Ends on the condition the e-LG states"),
     };
     field(out, "expiry", "วันสิ้นสุด", "Expiry", &expiry);
     if row.amendment_pending {
@@ -159,7 +161,7 @@ fn guarantee(
         }
     }
     out.push_str("</dl>\n</section>\n");
-    provenance(out, &row.provenance, marker);
+    provenance(out, &row.provenance(), marker);
 
     let mut documents = vec![Document {
         th: "หนังสือค้ำประกันฉบับที่ธนาคารออก".into(),
@@ -169,7 +171,7 @@ fn guarantee(
     // Every amendment's document is a document of the guarantee, whatever became of it: a
     // visitor holding a lapsed proposal learns that it is genuine and that it never took effect.
     for amendment in amendments {
-        let state = words::amendment_status(&amendment.status, amendment.lapse_cause.as_deref());
+        let state = words::amendment_status(amendment.status, amendment.lapse_cause);
         documents.push(Document {
             th: format!("เอกสารคำขอแก้ไขครั้งที่ {} ({})", amendment.sequence, state.th),
             en: format!("amendment {} ({})", amendment.sequence, state.en),
@@ -212,15 +214,15 @@ fn confirmation(
     heading(out, title);
     let valid_until = parse_u64(C, &row.valid_until)?;
     let lapsed = valid_until < egp_contracts::dates::start_of_day(today());
-    let valid = row.status == "Valid" && !lapsed;
-    status(out, words::confirmation_status(&row.status, lapsed), valid, &[]);
+    let valid = row.status == ConfirmationStatus::Valid && !lapsed;
+    status(out, words::confirmation_status(row.status, lapsed), valid, &[]);
     out.push_str("<section class=\"card\">\n<dl>\n");
     row_bank(out, row.bank_code, bank);
     row_text(out, "bank-ref", "เลขที่อ้างอิงของธนาคาร", "Bank reference", &row.bank_ref);
     row_text(out, "office", "สำนักงานที่รับรอง", "Certifying office", &row.certifying_office);
-    let purpose = words::purpose(&row.purpose);
+    let purpose = words::purpose(row.purpose);
     field(out, "purpose", "วัตถุประสงค์", "Purpose", &both(purpose.th, purpose.en));
-    row_amount(out, "credit-line", "วงเงินสินเชื่อที่อนุมัติ", "Approved credit line", parse_satang(C, &row.credit_line)?);
+    row_amount(out, "credit-line", "วงเงินสินเชื่อที่อนุมัติ", "Approved credit line", row.credit_line.0);
     for (id, th, en, at) in [
         ("as-of", "ณ วันที่", "As of", &row.as_of_date),
         ("issued", "วันที่ออก", "Issued", &row.issued_at),
@@ -230,7 +232,7 @@ fn confirmation(
         field(out, id, th, en, &both(&day_th, &day_en));
     }
     out.push_str("</dl>\n</section>\n");
-    provenance(out, &row.provenance, marker);
+    provenance(out, &row.provenance(), marker);
     let documents = vec![Document {
         th: "หนังสือรับรองฉบับที่ธนาคารออก".into(),
         en: "the credit confirmation as the bank issued it".into(),

@@ -3,6 +3,7 @@
 //! Buddhist era, English dates in the common era, both in Asia/Bangkok).
 
 use egp_contracts::dates;
+use egp_store::{AmendmentStatus, ConfirmationStatus, GuaranteeAction, GuaranteeStatus, GuaranteeType, Purpose};
 
 use crate::schema::verify::ReasonCode;
 
@@ -41,74 +42,77 @@ impl Tone {
     }
 }
 
-/// A guarantee's status (as stored, the Solidity name) in words.
-pub(crate) fn guarantee_status(status: &str) -> (Words, Tone) {
+/// A guarantee's status in words.
+pub(crate) fn guarantee_status(status: GuaranteeStatus) -> (Words, Tone) {
+    use GuaranteeStatus as S;
     match status {
-        "PendingAcceptance" => (words("รอหน่วยงานตอบรับ", "Pending acceptance by the agency"), Tone::Wait),
-        "Active" => (words("มีผลใช้บังคับ", "Active: in force"), Tone::Good),
-        "Claimed" => (words("มีการเรียกร้องให้ชำระเงิน", "Claimed: a demand for payment is open"), Tone::Wait),
-        "ExtendOrPay" => (words("มีการเรียกร้องให้ขยายระยะเวลาหรือชำระเงิน", "Extend or pay: a demand is open"), Tone::Wait),
-        "Suspended" => (words("ถูกระงับชั่วคราว", "Suspended"), Tone::Wait),
-        "Rejected" => (words("หน่วยงานปฏิเสธ", "Rejected by the agency"), Tone::Bad),
-        "Cancelled" => (words("ธนาคารยกเลิก", "Cancelled by the bank"), Tone::Bad),
-        "Released" => (words("คืนหลักประกันแล้ว", "Released"), Tone::Bad),
-        "Expired" => (words("หมดอายุ", "Expired"), Tone::Bad),
-        "PaidOut" => (words("ชำระเงินเต็มจำนวนแล้ว", "Paid out in full"), Tone::Bad),
-        "Superseded" => (words("ถูกแทนที่ด้วยฉบับใหม่", "Superseded by a replacement"), Tone::Bad),
-        _ => (words("ไม่ทราบสถานะ", "Unknown status"), Tone::Wait),
+        S::PendingAcceptance => (words("รอหน่วยงานตอบรับ", "Pending acceptance by the agency"), Tone::Wait),
+        S::Active => (words("มีผลใช้บังคับ", "Active: in force"), Tone::Good),
+        S::Claimed => (words("มีการเรียกร้องให้ชำระเงิน", "Claimed: a demand for payment is open"), Tone::Wait),
+        S::ExtendOrPay => (words("มีการเรียกร้องให้ขยายระยะเวลาหรือชำระเงิน", "Extend or pay: a demand is open"), Tone::Wait),
+        S::Suspended => (words("ถูกระงับชั่วคราว", "Suspended"), Tone::Wait),
+        S::Rejected => (words("หน่วยงานปฏิเสธ", "Rejected by the agency"), Tone::Bad),
+        S::Cancelled => (words("ธนาคารยกเลิก", "Cancelled by the bank"), Tone::Bad),
+        S::Released => (words("คืนหลักประกันแล้ว", "Released"), Tone::Bad),
+        S::Expired => (words("หมดอายุ", "Expired"), Tone::Bad),
+        S::PaidOut => (words("ชำระเงินเต็มจำนวนแล้ว", "Paid out in full"), Tone::Bad),
+        S::Superseded => (words("ถูกแทนที่ด้วยฉบับใหม่", "Superseded by a replacement"), Tone::Bad),
+        S::None => (words("ไม่ทราบสถานะ", "Unknown status"), Tone::Wait),
     }
 }
 
 /// A credit confirmation's status in words; `lapsed` when a `Valid` one is past its date.
-pub(crate) fn confirmation_status(status: &str, lapsed: bool) -> (Words, Tone) {
+pub(crate) fn confirmation_status(status: ConfirmationStatus, lapsed: bool) -> (Words, Tone) {
+    use ConfirmationStatus as S;
     match status {
-        "Valid" if lapsed => (words("หมดอายุ", "Expired"), Tone::Bad),
-        "Valid" => (words("ใช้ได้", "Valid"), Tone::Good),
-        "Revoked" => (words("ธนาคารเพิกถอน", "Revoked by the bank"), Tone::Bad),
-        "Superseded" => (words("ถูกแทนที่ด้วยฉบับใหม่", "Superseded by a replacement"), Tone::Bad),
-        "Expired" => (words("หมดอายุ", "Expired"), Tone::Bad),
-        _ => (words("ไม่ทราบสถานะ", "Unknown status"), Tone::Wait),
+        S::Valid if lapsed => (words("หมดอายุ", "Expired"), Tone::Bad),
+        S::Valid => (words("ใช้ได้", "Valid"), Tone::Good),
+        S::Revoked => (words("ธนาคารเพิกถอน", "Revoked by the bank"), Tone::Bad),
+        S::Superseded => (words("ถูกแทนที่ด้วยฉบับใหม่", "Superseded by a replacement"), Tone::Bad),
+        S::Expired => (words("หมดอายุ", "Expired"), Tone::Bad),
+        S::None => (words("ไม่ทราบสถานะ", "Unknown status"), Tone::Wait),
     }
 }
 
-/// What became of an amendment (its stored status, and for a `Lapsed` one the action that made it
-/// lapse, as `IGuaranteeRegistry.Action` spells it), as its document's label says it.
-pub(crate) fn amendment_status(status: &str, lapse_cause: Option<&str>) -> Words {
+/// What became of an amendment (its status, and for a lapsed one the action that made it lapse),
+/// as its document's label says it.
+pub(crate) fn amendment_status(status: AmendmentStatus, lapse_cause: Option<GuaranteeAction>) -> Words {
     match (status, lapse_cause) {
-        ("Accepted", _) => words("ตอบรับแล้ว", "accepted"),
-        ("Rejected", _) => words("ถูกปฏิเสธ", "rejected"),
-        ("Pending", _) => words("รอตอบรับ", "pending"),
-        ("Lapsed", Some("Pay")) => {
+        (AmendmentStatus::Accepted, _) => words("ตอบรับแล้ว", "accepted"),
+        (AmendmentStatus::Rejected, _) => words("ถูกปฏิเสธ", "rejected"),
+        (AmendmentStatus::Pending, _) => words("รอตอบรับ", "pending"),
+        (AmendmentStatus::Lapsed, Some(GuaranteeAction::Pay)) => {
             words("ตกไปเพราะมีการจ่ายเงินก่อน ไม่มีผล", "lapsed, never in force: a payment came first")
         }
-        ("Lapsed", Some("Extend")) => {
+        (AmendmentStatus::Lapsed, Some(GuaranteeAction::Extend)) => {
             words("ตกไปเพราะมีการขยายระยะเวลาก่อน ไม่มีผล", "lapsed, never in force: an extension came first")
         }
-        ("Lapsed", Some("Reduce")) => {
+        (AmendmentStatus::Lapsed, Some(GuaranteeAction::Reduce)) => {
             words("ตกไปเพราะมีการลดวงเงินก่อน ไม่มีผล", "lapsed, never in force: a reduction came first")
         }
-        ("Lapsed", _) => words("ตกไปเมื่อหนังสือค้ำประกันสิ้นสุด ไม่มีผล", "lapsed, never in force: the guarantee ended"),
-        _ => words("ไม่ทราบสถานะ", "unknown status"),
+        (AmendmentStatus::Lapsed, _) => {
+            words("ตกไปเมื่อหนังสือค้ำประกันสิ้นสุด ไม่มีผล", "lapsed, never in force: the guarantee ended")
+        }
     }
 }
 
 /// A guarantee type (Finance Ministry procurement regulation B.E. 2560).
-pub(crate) fn guarantee_type(code: &str) -> Words {
-    match code {
-        "TEND" => words("หลักประกันการเสนอราคา", "Bid security"),
-        "PERF" => words("หลักประกันสัญญา", "Performance security"),
-        "APAY" => words("หลักประกันการรับเงินล่วงหน้า", "Advance payment guarantee"),
-        "RETN" => words("หลักประกันผลงาน", "Retention money guarantee"),
-        "WARR" => words("หลักประกันความชำรุดบกพร่อง", "Warranty guarantee"),
-        _ => words("หลักประกันอื่น", "Other guarantee"),
+pub(crate) fn guarantee_type(kind: GuaranteeType) -> Words {
+    match kind {
+        GuaranteeType::TEND => words("หลักประกันการเสนอราคา", "Bid security"),
+        GuaranteeType::PERF => words("หลักประกันสัญญา", "Performance security"),
+        GuaranteeType::APAY => words("หลักประกันการรับเงินล่วงหน้า", "Advance payment guarantee"),
+        GuaranteeType::RETN => words("หลักประกันผลงาน", "Retention money guarantee"),
+        GuaranteeType::WARR => words("หลักประกันความชำรุดบกพร่อง", "Warranty guarantee"),
+        GuaranteeType::OTHR => words("หลักประกันอื่น", "Other guarantee"),
     }
 }
 
 /// A credit confirmation's purpose.
-pub(crate) fn purpose(code: &str) -> Words {
-    match code {
-        "PROJECT" => words("สำหรับการเสนอราคาโครงการ", "For a bid on one project"),
-        _ => words("สำหรับการขึ้นทะเบียนผู้ประกอบการ", "For supplier registration"),
+pub(crate) fn purpose(purpose: Purpose) -> Words {
+    match purpose {
+        Purpose::PROJECT => words("สำหรับการเสนอราคาโครงการ", "For a bid on one project"),
+        Purpose::REGISTRATION => words("สำหรับการขึ้นทะเบียนผู้ประกอบการ", "For supplier registration"),
     }
 }
 
@@ -174,32 +178,28 @@ mod tests {
 
     #[test]
     fn every_status_has_words() {
-        for status in [
-            "PendingAcceptance",
-            "Active",
-            "Claimed",
-            "ExtendOrPay",
-            "Suspended",
-            "Rejected",
-            "Cancelled",
-            "Released",
-            "Expired",
-            "PaidOut",
-            "Superseded",
-        ] {
+        for &status in GuaranteeStatus::ALL.iter().filter(|s| **s != GuaranteeStatus::None) {
             assert_ne!(guarantee_status(status).0.en, "Unknown status", "{status}");
         }
-        assert_eq!(confirmation_status("Valid", true).0.en, "Expired");
-        for (status, cause) in [
-            ("Pending", None),
-            ("Accepted", None),
-            ("Rejected", None),
-            ("Lapsed", Some("Pay")),
-            ("Lapsed", Some("Expire")),
-        ] {
-            assert_ne!(amendment_status(status, cause).en, "unknown status", "{status}");
-        }
-        assert_eq!(amendment_status("Lapsed", Some("Reduce")).en, "lapsed, never in force: a reduction came first");
-        assert_eq!(amendment_status("Lapsed", Some("Supersede")).en, "lapsed, never in force: the guarantee ended");
+        assert_eq!(confirmation_status(ConfirmationStatus::Valid, true).0.en, "Expired");
+        let labels: Vec<&str> = [
+            (AmendmentStatus::Pending, None),
+            (AmendmentStatus::Accepted, None),
+            (AmendmentStatus::Rejected, None),
+            (AmendmentStatus::Lapsed, Some(GuaranteeAction::Pay)),
+            (AmendmentStatus::Lapsed, Some(GuaranteeAction::Expire)),
+        ]
+        .into_iter()
+        .map(|(status, cause)| amendment_status(status, cause).en)
+        .collect();
+        assert_eq!(labels.iter().collect::<std::collections::BTreeSet<_>>().len(), labels.len(), "{labels:?}");
+        assert_eq!(
+            amendment_status(AmendmentStatus::Lapsed, Some(GuaranteeAction::Reduce)).en,
+            "lapsed, never in force: a reduction came first"
+        );
+        assert_eq!(
+            amendment_status(AmendmentStatus::Lapsed, Some(GuaranteeAction::Supersede)).en,
+            "lapsed, never in force: the guarantee ended"
+        );
     }
 }

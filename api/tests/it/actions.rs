@@ -50,7 +50,7 @@ fn router_over(api: Arc<schema::Api>) -> axum::Router {
     http::router(http::AppState::new(schema::build(api.clone()), api, keys, 20))
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn only_egp_acts_and_bad_or_personal_input_is_refused_before_anything_is_stored(
     pool_options: PgPoolOptions,
     options: PgConnectOptions,
@@ -115,7 +115,7 @@ async fn only_egp_acts_and_bad_or_personal_input_is_refused_before_anything_is_s
     assert_eq!(stored, 0, "nothing refused was stored");
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn a_full_queue_is_overloaded_and_stores_nothing_but_refusals_and_retries_still_answer(
     pool_options: PgPoolOptions,
     options: PgConnectOptions,
@@ -169,7 +169,7 @@ fn step(key: &str, bank_ref: &str, extra: Value) -> Value {
     json!({ "input": input })
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn the_registry_s_time_rules_and_stale_answers_fail_at_once_and_the_sequence_goes_on_chain(
     pool_options: PgPoolOptions,
     options: PgConnectOptions,

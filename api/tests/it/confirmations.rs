@@ -34,7 +34,7 @@ fn stranger() -> String {
     first.iter().chain([check].iter()).map(|d| char::from(b'0' + d)).collect()
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn confirmations_verification_supplier_and_status(pool_options: PgPoolOptions, options: PgConnectOptions) {
     let world = World::start().await;
     let today = world.today().await;

@@ -2,6 +2,7 @@
 //! pagination both ways with stable cursors, `totalCount`, and the consistency marker.
 
 use alloy::providers::Provider;
+use async_graphql::connection::{CursorType, OpaqueCursor};
 use chrono::Days;
 use egp::bank::{Amendment, reference_hash};
 use egp_contracts::{GuaranteeType, Satang};
@@ -40,7 +41,7 @@ fn refs(data: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, options: PgConnectOptions) {
     let world = World::start().await;
     let today = world.today().await;
@@ -207,6 +208,21 @@ async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, 
     assert!(huge["errors"][0]["message"].as_str().unwrap().contains("100"), "{huge}");
     let bad_cursor = run(&schema, egp(), PAGE, json!({ "first": 2, "after": "not-a-cursor" })).await;
     assert_eq!(codes(&bad_cursor), ["BAD_USER_INPUT"]);
+
+    // A cursor is typed and carries its order: a forged sort key, or a cursor made under another
+    // order, is BAD_USER_INPUT naming the problem (never INTERNAL, never a silent empty page).
+    let message = |answer: &serde_json::Value| answer["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
+    let mut forged = OpaqueCursor::<serde_json::Value>::decode_cursor(cursor.as_str().unwrap()).unwrap();
+    forged.0["k"] = json!("abc");
+    let answer =
+        run(&schema, egp(), PAGE, json!({ "order": order, "first": 2, "after": forged.encode_cursor() })).await;
+    assert_eq!(codes(&answer), ["BAD_USER_INPUT"]);
+    assert!(message(&answer).contains("not a cursor of this API"), "{answer}");
+    for other in [json!({ "field": "ISSUED", "direction": "ASC" }), json!({ "field": "AMOUNT", "direction": "DESC" })] {
+        let answer = run(&schema, egp(), PAGE, json!({ "order": other, "first": 2, "after": cursor })).await;
+        assert_eq!(codes(&answer), ["BAD_USER_INPUT"], "order {other}");
+        assert!(message(&answer).contains("made for the order \"guarantees:AMOUNT:ASC\""), "{answer}");
+    }
 
     // Banks and agencies.
     let parties = data(&schema, "{ banks { code name status } agencies { code name } }", empty()).await;

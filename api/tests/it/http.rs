@@ -45,7 +45,7 @@ fn refs(response: &Value) -> Vec<String> {
     refs
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn keys_roles_limits_and_hostile_input(pool_options: PgPoolOptions, options: PgConnectOptions) {
     let world = World::start().await;
     let today = world.today().await;
@@ -136,7 +136,7 @@ async fn keys_roles_limits_and_hostile_input(pool_options: PgPoolOptions, option
     assert!(page.contains("GraphiQL"));
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn an_empty_mirror_answers_without_data_and_a_null_marker(
     pool_options: PgPoolOptions,
     options: PgConnectOptions,

@@ -29,7 +29,7 @@ fn thb(satang: u128) -> String {
     format!("{}.{:02}", satang / 100, satang % 100)
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn open_data_totals_match_the_table_small_cells_are_suppressed_and_tender_is_absent(
     pool_options: PgPoolOptions,
     options: PgConnectOptions,

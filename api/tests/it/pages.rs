@@ -61,7 +61,7 @@ fn assert_no_inline_code(html: &str) {
     }
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn verification_pages_show_what_a_visitor_may_see_and_nothing_more(
     pool_options: PgPoolOptions,
     options: PgConnectOptions,
@@ -218,7 +218,7 @@ async fn verification_pages_show_what_a_visitor_may_see_and_nothing_more(
     assert_eq!(qr.body, verification::qr_svg(&format!("https://verify.egp.example/v/c/{confirmation_id}")).unwrap());
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn every_response_carries_the_security_headers_and_the_pages_are_rate_limited(
     pool_options: PgPoolOptions,
     options: PgConnectOptions,

@@ -23,7 +23,7 @@ async fn next(stream: &mut (impl futures_util::Stream<Item = Value> + Unpin)) ->
     response["data"]["guaranteeEvents"].clone()
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn events_arrive_after_commit_and_resume_from_a_block(pool_options: PgPoolOptions, options: PgConnectOptions) {
     let world = World::start().await;
     let today = world.today().await;

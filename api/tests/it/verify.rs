@@ -27,7 +27,7 @@ fn reason_codes(response: &Value) -> Vec<String> {
         .collect()
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn every_reason_fresh_reads_and_the_verify_role(pool_options: PgPoolOptions, options: PgConnectOptions) {
     let world = World::start().await;
     let today = world.today().await;

@@ -90,7 +90,7 @@ async fn ping(socket: &mut Socket) -> Value {
     expect_json(socket).await
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn ws_a_client_that_sends_no_connection_init_in_time_is_closed_4408(pool: PgPool) {
     let limits = Limits { ws_init_timeout_ms: 300, ..Limits::default() };
     let url = serve(pool, limits).await;
@@ -104,7 +104,7 @@ async fn ws_a_client_that_sends_no_connection_init_in_time_is_closed_4408(pool: 
     assert_eq!(ping(&mut prompt).await, json!({ "type": "pong" }));
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn ws_connections_per_api_key_are_limited_and_freed_on_close(pool: PgPool) {
     let limits = Limits { ws_max_connections_per_key: 2, ..Limits::default() };
     let url = serve(pool, limits).await;
@@ -142,7 +142,7 @@ async fn ws_connections_per_api_key_are_limited_and_freed_on_close(pool: PgPool)
     }
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn ws_subscriptions_per_connection_are_limited_and_the_connection_goes_on(pool: PgPool) {
     let limits = Limits { ws_max_subscriptions: 2, ..Limits::default() };
     let url = serve(pool, limits).await;
@@ -197,7 +197,7 @@ async fn ws_subscriptions_per_connection_are_limited_and_the_connection_goes_on(
     assert_eq!(ping(&mut eager).await, json!({ "type": "pong" }));
 }
 
-#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
 async fn ws_an_idle_connection_is_closed_but_one_with_a_subscription_is_not(pool: PgPool) {
     let limits = Limits { ws_idle_timeout_ms: 500, ..Limits::default() };
     let url = serve(pool, limits).await;

@@ -5,7 +5,7 @@
 //! latency for `guarantee(id)` and for a filtered, paginated `guarantees` query. The database is
 //! dropped at the end.
 //!
-//! `cargo run -p egp-api --release --bin egp-api-bench -- --guarantees 1000000`
+//! `cargo run -p egp-e2e --release --bin egp-api-bench -- --guarantees 1000000`
 
 mod data;
 mod drive;

@@ -465,7 +465,7 @@ pub(crate) struct Loaded {
 /// a blocking thread while the previous batch is written.
 pub(crate) async fn load(url: &str, total: usize, pepper: &Pepper, progress: bool) -> Result<Loaded, Failure> {
     let mut conn = PgConnection::connect(url).await?;
-    egp_indexer::MIGRATOR.run_direct(&mut conn).await?;
+    egp_store::MIGRATOR.run_direct(&mut conn).await?;
     let deployment = deployment();
     let decoder = Decoder::new(&deployment);
     let mut checkpoint = store::load_or_init_checkpoint(&mut conn, &deployment, Some(block_hash(0))).await?;
