@@ -332,7 +332,7 @@ async fn recovers_after_the_outage(
 async fn a_database_server_outage_is_survived(shutdown: Shutdown) {
     let world = World::new().await;
     seed(&world, 40).await;
-    let mut server = PrivatePostgres::new();
+    let mut server = PrivatePostgres::start_new();
     let url = server.create_database("egp").await;
     egp_indexer::migrate(&url).await.unwrap();
     // Small ranges and a 2-block reorg window: the outage lands in the middle of a backfill.
@@ -368,7 +368,7 @@ async fn the_postgres_server_crashes_and_restarts_and_the_indexer_recovers() {
 async fn the_postgres_server_stops_during_the_migrations_and_the_indexer_recovers() {
     let world = World::new().await;
     seed(&world, 3).await;
-    let mut server = PrivatePostgres::new();
+    let mut server = PrivatePostgres::start_new();
     let url = server.create_database("egp").await;
     egp_indexer::migrate(&url).await.unwrap();
     let mut holder = PgConnection::connect(&url).await.unwrap();

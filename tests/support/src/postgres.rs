@@ -43,7 +43,7 @@ pub struct PrivatePostgres {
 
 impl PrivatePostgres {
     /// Creates a cluster and starts it.
-    pub fn new() -> Self {
+    pub fn start_new() -> Self {
         let dir = TempDir::new("postgres");
         let owner = postgres_user_if_root();
         if let Some((uid, gid)) = owner {
