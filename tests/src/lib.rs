@@ -126,7 +126,7 @@ impl Stack {
     /// the indexer and the API; returns once the API answers.
     pub async fn start(options: StackOptions) -> Self {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let consortium = LocalConsortium::load(&LocalConsortium::default_path()).expect("anvil/consortium.json");
+        let consortium = LocalConsortium::embedded().expect("anvil/consortium.json");
         let anvil = AnvilOptions {
             anvil: egp_contracts::tools::anvil(),
             port: free_port(),

@@ -86,7 +86,7 @@ pub(crate) struct World {
 
 impl World {
     pub(crate) async fn start() -> Self {
-        let consortium = LocalConsortium::load(&LocalConsortium::default_path()).expect("anvil/consortium.json");
+        let consortium = LocalConsortium::embedded().expect("anvil/consortium.json");
         let mut anvil = None;
         for _ in 0..5 {
             let options =

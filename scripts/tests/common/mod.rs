@@ -81,7 +81,7 @@ pub(crate) struct Chain {
 impl Chain {
     /// Starts anvil on a free port; retries on another port if one was taken in between.
     pub(crate) async fn start() -> Self {
-        let consortium = LocalConsortium::load(&LocalConsortium::default_path()).expect("anvil/consortium.json");
+        let consortium = LocalConsortium::embedded().expect("anvil/consortium.json");
         let mut last = None;
         for _ in 0..5 {
             let options =
