@@ -9,9 +9,9 @@ use alloy::network::{EthereumWallet, TxSigner};
 use alloy::primitives::{Address, Signature, TxHash};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use egp_contracts::ContractRevert;
-use egp_contracts::rpc::{self, NodeFailure, ReceiptError, RefusalKind};
 use egp_contracts::bindings::{Consortium, CreditConfirmationRegistry, GuaranteeRegistry};
 use egp_contracts::deployment::Deployment;
+use egp_contracts::rpc::{self, NodeFailure, ReceiptError, RefusalKind};
 use serde::Serialize;
 
 use crate::{Error, Result};
@@ -238,7 +238,9 @@ fn receipt_error(url: &str, sender: Option<Address>, error: ReceiptError) -> Err
             Error::RpcUnreachable { url, reason } => {
                 Error::RpcUnreachable { url, reason: format!("{reason} (waiting for transaction {hash})") }
             }
-            Error::Rpc { url, reason } => Error::Rpc { url, reason: format!("{reason} (waiting for transaction {hash})") },
+            Error::Rpc { url, reason } => {
+                Error::Rpc { url, reason: format!("{reason} (waiting for transaction {hash})") }
+            }
             other => other,
         },
     }

@@ -11,9 +11,9 @@ use egp_contracts::deployment::{self, Deployment};
 use serde::Serialize;
 
 use crate::client::{contracts_error, node_error};
-use egp_contracts::rpc::NodeFailure;
 use crate::local::LocalConsortium;
 use crate::{Egp, Error, Result};
+use egp_contracts::rpc::NodeFailure;
 
 /// What `deploy` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
