@@ -8,8 +8,9 @@ use alloy::primitives::{Address, B256, TxHash, keccak256};
 use alloy::providers::Provider;
 use serde::{Deserialize, Serialize};
 
+use crate::artifacts::{self, CompiledContract};
 use crate::bindings::{Consortium, CreditConfirmationRegistry, GuaranteeRegistry};
-use crate::compile::{self, CompiledContract};
+use crate::rpc;
 use crate::{Error, Result};
 
 /// Where one contract lives.
@@ -136,11 +137,12 @@ pub enum ManifestMismatch {
     },
 }
 
-/// Deploys the consortium (with `admin` as CGD admin) and both registries from the committed
-/// artifacts, through `provider`, whose wallet signs as `deployer`. Returns the manifest.
+/// Deploys the consortium (with `admin` as CGD admin) and both registries from the embedded
+/// artifacts, through `provider`, whose wallet signs as `deployer`, waiting for each receipt at
+/// most [`rpc::RECEIPT_TIMEOUT`]. Returns the manifest.
 pub async fn deploy(provider: &impl Provider, deployer: Address, admin: Address) -> Result<Deployment> {
     let artifacts: Vec<CompiledContract> =
-        compile::DEPLOYED_CONTRACTS.iter().map(|name| compile::read_artifact(name)).collect::<Result<_>>()?;
+        artifacts::DEPLOYED_CONTRACTS.iter().map(|name| artifacts::embedded(name)).collect::<Result<_>>()?;
     let consortium_builder = Consortium::deploy_builder(provider, admin).from(deployer);
     let consortium = record(provider, consortium_builder.send().await.map_err(Error::deploy)?, &artifacts[0]).await?;
     let registry_builder = GuaranteeRegistry::deploy_builder(provider, consortium.address).from(deployer);
@@ -162,7 +164,7 @@ async fn record(
     pending: alloy::providers::PendingTransactionBuilder<alloy::network::Ethereum>,
     artifact: &CompiledContract,
 ) -> Result<DeployedContract> {
-    let receipt = pending.get_receipt().await.map_err(|e| Error::Rpc(e.to_string()))?;
+    let receipt = rpc::receipt(pending, rpc::RECEIPT_TIMEOUT).await?;
     let address = receipt.contract_address.filter(|_| receipt.status()).ok_or(Error::DeploymentFailed {
         contract: artifact.contract_name.clone(),
         transaction: receipt.transaction_hash,

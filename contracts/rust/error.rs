@@ -8,48 +8,29 @@ use crate::thai_id::{PepperError, ThaiIdError};
 /// Everything that can go wrong in the contract layer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// No Solidity compiler where we looked.
-    #[error("no Solidity compiler at {}: run scripts/bootstrap (or set SOLC to a solc {} binary)", path.display(), crate::compile::SOLC_VERSION)]
-    CompilerMissing {
-        /// Where the compiler was expected.
-        path: PathBuf,
+    /// An artifact was asked for a contract egp-chain does not deploy.
+    #[error(
+        "no artifact of contract {name:?}: egp-chain deploys Consortium, GuaranteeRegistry and CreditConfirmationRegistry"
+    )]
+    UnknownContract {
+        /// The name asked for.
+        name: String,
     },
-    /// OpenZeppelin's sources are not installed.
-    #[error("OpenZeppelin contracts not found at {}: run scripts/bootstrap", path.display())]
-    OpenZeppelinMissing {
-        /// Where they were expected.
-        path: PathBuf,
-    },
-    /// The compiler could not be run or its output not read.
-    #[error("running the Solidity compiler failed: {0}")]
-    Compiler(#[from] foundry_compilers::error::SolcError),
-    /// The sources did not compile.
-    #[error("the Solidity sources did not compile:\n{diagnostics}")]
-    Compilation {
-        /// The compiler's diagnostics.
-        diagnostics: String,
-    },
-    /// A contract we need was not in the compiler's output.
-    #[error("the compiler produced no artifact for contract {name}")]
-    ContractMissing {
-        /// The contract's name.
-        name: &'static str,
-    },
-    /// Reading or writing an artifact file failed.
-    #[error("cannot access artifact {}: {source}", path.display())]
-    ArtifactIo {
-        /// The file.
-        path: PathBuf,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// An artifact file is not the JSON we write.
-    #[error("artifact {} is not valid JSON: {source}", path.display())]
+    /// An embedded artifact is not the JSON `egp-compiler` writes.
+    #[error("the embedded artifact of {name} is not valid: {source}")]
     ArtifactJson {
-        /// The file.
-        path: PathBuf,
+        /// The contract.
+        name: String,
         /// What the parser said.
         source: serde_json::Error,
+    },
+    /// An external tool (anvil) was found nowhere.
+    #[error("no {tool} found (looked at {looked}): install Foundry's {tool}, set {} to its path, or run scripts/bootstrap in a checkout", tool.to_ascii_uppercase())]
+    ToolMissing {
+        /// The tool.
+        tool: &'static str,
+        /// Every place looked at, in order.
+        looked: String,
     },
     /// A bank code is not 3 digits between 001 and 999.
     #[error("invalid bank code {value:?}: expected 3 digits from 001 to 999")]
@@ -121,7 +102,10 @@ pub enum Error {
     },
     /// The node answered with an error, or could not be reached.
     #[error("the node failed: {0}")]
-    Rpc(String),
+    Rpc(crate::rpc::NodeFailure),
+    /// A sent transaction's receipt did not come (in time).
+    #[error("{0}")]
+    Receipt(#[from] crate::rpc::ReceiptError),
     /// A contract call reverted with one of our contracts' errors.
     #[error("{0}")]
     Reverted(Box<ContractRevert>),
@@ -152,14 +136,17 @@ impl From<ContractRevert> for Error {
 impl Error {
     /// Wraps an RPC failure.
     pub(crate) fn rpc(error: alloy::transports::TransportError) -> Self {
-        Self::Rpc(error.to_string())
+        Self::Rpc(crate::rpc::NodeFailure::from_rpc(&error))
     }
 
     /// Wraps a failed contract call or deployment, decoding our custom errors.
     pub(crate) fn deploy(error: alloy::contract::Error) -> Self {
         match ContractRevert::from_contract_error(&error) {
             Some(revert) => revert.into(),
-            None => Self::Rpc(error.to_string()),
+            None => match crate::rpc::NodeFailure::from_contract(&error) {
+                Some(failure) => Self::Rpc(failure),
+                None => Self::Rpc(crate::rpc::NodeFailure::Local { reason: error.to_string() }),
+            },
         }
     }
 }

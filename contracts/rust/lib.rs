@@ -1,20 +1,22 @@
 //! egp-contracts: the workspace's contract layer.
 //!
-//! - [`compile`]: compiles `contracts/src` with foundry-compilers, offline, with an explicit
-//!   compiler (native solc or the bootstrapped solcjs adapter), never a download.
+//! - [`artifacts`]: the committed artifacts (ABI, bytecode), embedded at build time; the
+//!   compiler that regenerates them lives in `egp-compiler`, which no shipped binary links.
 //! - [`bindings`]: alloy bindings from the committed artifacts; no ABI is written by hand.
 //! - [`deployment`]: deploys the contracts and reads and writes the deployment manifest.
 //! - [`revert`]: turns revert data into sentences a bank operator can act on.
 //! - [`types`] and [`thai_id`]: the domain types the indexer, the API and the command line share.
-//! - [`tools`]: where the bootstrapped anvil and solc live.
+//! - [`tools`]: finding anvil (`ANVIL`, the checkout's `.tools/bin`, `PATH`).
+//! - [`rpc`]: what a failed call to the node means, from alloy's typed errors.
 //! - [`verification`]: the public verification page of a record: its URL and its QR code.
 
+pub mod artifacts;
 pub mod bindings;
-pub mod compile;
 pub mod dates;
 pub mod deployment;
 mod error;
 pub mod revert;
+pub mod rpc;
 #[cfg(feature = "sqlx")]
 pub mod sql;
 pub mod thai_id;

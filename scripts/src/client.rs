@@ -2,6 +2,7 @@
 //! transaction takes: simulate, estimate, send, wait for the receipt, explain any failure.
 
 use std::path::Path;
+use std::time::Duration;
 
 use alloy::contract::{CallBuilder, CallDecoder};
 use alloy::network::{EthereumWallet, TxSigner};
@@ -10,6 +11,7 @@ use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use egp_contracts::ContractRevert;
 use egp_contracts::bindings::{Consortium, CreditConfirmationRegistry, GuaranteeRegistry};
 use egp_contracts::deployment::Deployment;
+use egp_contracts::rpc::{self, NodeFailure, ReceiptError, RefusalKind};
 use serde::Serialize;
 
 use crate::{Error, Result};
@@ -23,6 +25,7 @@ pub struct Egp {
     deployment: Deployment,
     sender: Option<Address>,
     dry_run: bool,
+    receipt_timeout: Duration,
 }
 
 /// What happened to a transaction.
@@ -73,7 +76,21 @@ impl Egp {
                 .erased(),
             None => ProviderBuilder::new().connect_http(parsed).erased(),
         };
-        Ok(Self { provider, url: url.to_owned(), deployment, sender, dry_run: false })
+        Ok(Self {
+            provider,
+            url: url.to_owned(),
+            deployment,
+            sender,
+            dry_run: false,
+            receipt_timeout: rpc::RECEIPT_TIMEOUT,
+        })
+    }
+
+    /// How long [`Egp::transact`] waits for a sent transaction to be mined (default
+    /// [`rpc::RECEIPT_TIMEOUT`]) before giving up with [`Error::NotMined`].
+    pub fn with_receipt_timeout(mut self, limit: Duration) -> Self {
+        self.receipt_timeout = limit;
+        self
     }
 
     /// Simulate transactions (`eth_call` and gas estimate) instead of sending them.
@@ -83,10 +100,8 @@ impl Egp {
     }
 
     async fn check(&self, manifest: &Path) -> Result<()> {
-        let mismatches = self.deployment.check_on_chain(&self.provider).await.map_err(|error| match error {
-            egp_contracts::Error::Rpc(reason) => self.rpc_error(reason),
-            other => other.into(),
-        })?;
+        let mismatches =
+            self.deployment.check_on_chain(&self.provider).await.map_err(|error| self.contracts_error(error))?;
         match mismatches.into_iter().next() {
             None => Ok(()),
             Some(mismatch) => {
@@ -134,8 +149,9 @@ impl Egp {
     }
 
     /// Sends `call` from the signer: simulates it first (a revert becomes [`Error::Reverted`] in
-    /// plain words and nothing is sent), then sends it and waits for its receipt. With dry run on,
-    /// stops after the simulation.
+    /// plain words and nothing is sent), then sends it and waits for its receipt, at most the
+    /// receipt time limit ([`Error::NotMined`] names the transaction). With dry run on, stops
+    /// after the simulation.
     pub async fn transact<P, D>(&self, call: CallBuilder<P, D>) -> Result<Sent>
     where
         P: Provider,
@@ -149,7 +165,7 @@ impl Egp {
         }
         // A margin over the estimate: state may move between estimate and inclusion.
         let pending = call.gas(estimate + estimate / 5).send().await.map_err(|error| self.call_error(error))?;
-        let receipt = pending.get_receipt().await.map_err(|error| self.rpc_error(error.to_string()))?;
+        let receipt = rpc::receipt(pending, self.receipt_timeout).await.map_err(|error| self.receipt_error(error))?;
         let block = receipt.block_number.unwrap_or_default();
         if !receipt.inner.status() {
             return Err(Error::TransactionFailed { hash: receipt.transaction_hash, block });
@@ -167,27 +183,66 @@ impl Egp {
         if let Some(revert) = ContractRevert::from_contract_error(&error) {
             return revert.into();
         }
-        let reason = error.to_string();
-        // geth says "insufficient funds for gas * price + value", anvil "Insufficient funds …".
-        if let Some(address) = self.sender.filter(|_| reason.to_ascii_lowercase().contains("insufficient funds")) {
-            return Error::InsufficientFunds { address };
+        match NodeFailure::from_contract(&error) {
+            Some(failure) => self.node_error(failure),
+            // Never reached the node: the call could not be encoded or its answer decoded.
+            None => Error::Rpc { url: self.url.clone(), reason: first_line(&error.to_string()) },
         }
-        self.rpc_error(reason)
     }
 
-    /// An RPC failure: unreachable (no answer at all) or refused (an error answer).
-    pub(crate) fn rpc_error(&self, reason: String) -> Error {
-        rpc_error(&self.url, &reason)
+    /// A failed RPC call, in the library's words.
+    pub(crate) fn rpc_error(&self, error: &alloy::transports::TransportError) -> Error {
+        self.node_error(NodeFailure::from_rpc(error))
+    }
+
+    /// A failure of the node, in the library's words.
+    pub(crate) fn node_error(&self, failure: NodeFailure) -> Error {
+        node_error(&self.url, self.sender, failure)
+    }
+
+    /// An error of the contract layer, its node failures in the library's words.
+    pub(crate) fn contracts_error(&self, error: egp_contracts::Error) -> Error {
+        contracts_error(&self.url, self.sender, error)
+    }
+
+    fn receipt_error(&self, error: ReceiptError) -> Error {
+        receipt_error(&self.url, self.sender, error)
     }
 }
 
-/// An RPC failure at `url`: unreachable (no answer at all) or refused (an error answer).
-pub(crate) fn rpc_error(url: &str, reason: &str) -> Error {
-    let unreachable = ["error sending request", "connection refused", "Connection refused", "dns error", "timed out"];
-    if unreachable.iter().any(|marker| reason.contains(marker)) {
-        Error::RpcUnreachable { url: url.to_owned(), reason: first_line(reason) }
-    } else {
-        Error::Rpc { url: url.to_owned(), reason: first_line(reason) }
+/// A failure of the node at `url`: unreachable (no usable answer), a sender that cannot pay, or
+/// another refusal in the node's own words. `sender` signs the transactions.
+pub(crate) fn node_error(url: &str, sender: Option<Address>, failure: NodeFailure) -> Error {
+    if failure.is_unreachable() {
+        return Error::RpcUnreachable { url: url.to_owned(), reason: first_line(&failure.to_string()) };
+    }
+    match (failure.refusal().map(|refusal| refusal.kind), sender) {
+        (Some(RefusalKind::InsufficientFunds), Some(address)) => Error::InsufficientFunds { address },
+        _ => Error::Rpc { url: url.to_owned(), reason: first_line(&failure.to_string()) },
+    }
+}
+
+/// An error of the contract layer, its node failures in the library's words.
+pub(crate) fn contracts_error(url: &str, sender: Option<Address>, error: egp_contracts::Error) -> Error {
+    match error {
+        egp_contracts::Error::Rpc(failure) => node_error(url, sender, failure),
+        egp_contracts::Error::Receipt(error) => receipt_error(url, sender, error),
+        other => other.into(),
+    }
+}
+
+fn receipt_error(url: &str, sender: Option<Address>, error: ReceiptError) -> Error {
+    match error {
+        ReceiptError::NotMined { hash, limit } => Error::NotMined { hash, limit },
+        ReceiptError::Node { hash, failure } => match node_error(url, sender, failure) {
+            Error::RpcUnreachable { url, reason } => {
+                Error::RpcUnreachable { url, reason: format!("{reason} (waiting for transaction {hash})") }
+            }
+            Error::Rpc { url, reason } => {
+                Error::Rpc { url, reason: format!("{reason} (waiting for transaction {hash})") }
+            }
+            other => other,
+        },
     }
 }
 

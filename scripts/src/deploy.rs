@@ -10,9 +10,10 @@ use alloy::providers::{Provider, ProviderBuilder};
 use egp_contracts::deployment::{self, Deployment};
 use serde::Serialize;
 
-use crate::client::rpc_error;
+use crate::client::{contracts_error, node_error};
 use crate::local::LocalConsortium;
 use crate::{Egp, Error, Result};
+use egp_contracts::rpc::NodeFailure;
 
 /// What `deploy` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,7 +52,8 @@ where
     }
     let parsed = url.parse().map_err(|_| Error::Usage(format!("{url:?} is not a valid RPC URL")))?;
     let provider = ProviderBuilder::new().wallet(EthereumWallet::new(signer.clone())).connect_http(parsed).erased();
-    let chain_id = provider.get_chain_id().await.map_err(|error| rpc_error(url, &error.to_string()))?;
+    let failed = |error| node_error(url, Some(deployer), NodeFailure::from_rpc(&error));
+    let chain_id = provider.get_chain_id().await.map_err(failed)?;
 
     if manifest.is_file() && !redeploy {
         let existing = Deployment::read(manifest)?;
@@ -65,20 +67,22 @@ where
             )));
         }
         {
-            let mismatches = existing.check_on_chain(&provider).await?;
+            let mismatches = existing
+                .check_on_chain(&provider)
+                .await
+                .map_err(|error| contracts_error(url, Some(deployer), error))?;
             if mismatches.is_empty() {
                 return Ok(DeployReport { deployed: false, roles_set_up: false, deployment: existing });
             }
         }
     }
-    let balance = provider.get_balance(deployer).await.map_err(|error| rpc_error(url, &error.to_string()))?;
+    let balance = provider.get_balance(deployer).await.map_err(failed)?;
     if balance.is_zero() && provider.get_gas_price().await.map(|price| price > 0).unwrap_or(true) {
         return Err(Error::InsufficientFunds { address: deployer });
     }
-    let deployment = deployment::deploy(&provider, deployer, admin).await.map_err(|error| match error {
-        egp_contracts::Error::Rpc(reason) => rpc_error(url, &reason),
-        other => other.into(),
-    })?;
+    let deployment = deployment::deploy(&provider, deployer, admin)
+        .await
+        .map_err(|error| contracts_error(url, Some(deployer), error))?;
     let roles_set_up = match consortium {
         Some(consortium) => {
             let admin = Egp::connect_to(url, deployment.clone(), Some(signer))?;

@@ -115,6 +115,18 @@ pub enum Error {
         /// The guarantee's status.
         status: GuaranteeStatus,
     },
+    /// A sent transaction was not mined within the time limit; it may still be.
+    #[error(
+        "transaction {hash} was sent but not mined within {} s; it may still be mined: look it up (egp show, or \
+         eth_getTransactionReceipt) before sending again",
+        limit.as_secs()
+    )]
+    NotMined {
+        /// The transaction.
+        hash: TxHash,
+        /// The time limit.
+        limit: std::time::Duration,
+    },
     /// The transaction was mined but failed.
     #[error("transaction {hash} was mined in block {block} but reverted")]
     TransactionFailed {

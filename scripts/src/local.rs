@@ -1,6 +1,7 @@
-//! The local consortium for development, defined in `anvil/consortium.json`: chain id, the
-//! deterministic mnemonic, who is who (CGD admin, e-GP gateway, one signer per bank), the
-//! agencies. Starts anvil with those settings and sets up the roles after a deployment.
+//! The local consortium for development, defined in `anvil/consortium.json` (embedded in the
+//! binaries at build time; `--consortium FILE` reads another): chain id, the deterministic
+//! mnemonic, who is who (CGD admin, e-GP gateway, one signer per bank), the agencies. Starts
+//! anvil with those settings and sets up the roles after a deployment.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -70,19 +71,25 @@ pub struct LocalConsortium {
 }
 
 impl LocalConsortium {
-    /// `anvil/consortium.json` in this checkout.
-    pub fn default_path() -> PathBuf {
-        egp_contracts::tools::contracts_root()
-            .parent()
-            .expect("contracts/ sits in the workspace")
-            .join("anvil/consortium.json")
+    /// The committed `anvil/consortium.json`, as embedded at build time.
+    pub const EMBEDDED: &'static str = include_str!("../../anvil/consortium.json");
+
+    /// The committed definition, embedded at build time: what every local tool uses unless
+    /// given another file.
+    pub fn embedded() -> Result<Self> {
+        Self::parse(Self::EMBEDDED, Path::new("anvil/consortium.json (built in)"))
     }
 
-    /// Reads and checks a definition: unique bank codes, agency codes and accounts.
+    /// Reads and checks a definition file: unique bank codes, agency codes and accounts.
     pub fn load(path: &Path) -> Result<Self> {
-        let invalid = |reason: String| Error::Consortium { path: path.to_owned(), reason };
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-        let consortium: Self = serde_json::from_str(&text).map_err(|error| invalid(error.to_string()))?;
+        Self::parse(&text, path)
+    }
+
+    /// Checks a definition read from `origin`.
+    fn parse(text: &str, origin: &Path) -> Result<Self> {
+        let invalid = |reason: String| Error::Consortium { path: origin.to_owned(), reason };
+        let consortium: Self = serde_json::from_str(text).map_err(|error| invalid(error.to_string()))?;
         let mut accounts = vec![consortium.accounts.admin, consortium.accounts.gateway];
         accounts.extend(consortium.issuers.iter().map(|issuer| issuer.account_index));
         let mut sorted = accounts.clone();
@@ -173,7 +180,7 @@ impl LocalConsortium {
 /// How to run the local chain.
 #[derive(Debug, Clone)]
 pub struct AnvilOptions {
-    /// The anvil binary (the bootstrapped one by default).
+    /// The anvil binary (see `egp_contracts::tools::find_anvil`).
     pub anvil: PathBuf,
     /// The port to listen on.
     pub port: u16,
@@ -213,7 +220,8 @@ pub async fn start_anvil(consortium: &LocalConsortium, options: &AnvilOptions) -
     if !options.anvil.is_file() {
         return Err(Error::Anvil {
             path: options.anvil.clone(),
-            reason: "not found: run scripts/bootstrap".to_owned(),
+            reason: "no such file: set ANVIL to anvil's path, put it on PATH, or run scripts/bootstrap in a checkout"
+                .to_owned(),
         });
     }
     if TcpListener::bind(("127.0.0.1", options.port)).is_err() {
@@ -266,7 +274,7 @@ mod tests {
 
     #[test]
     fn the_committed_definition_is_valid() {
-        let consortium = LocalConsortium::load(&LocalConsortium::default_path()).unwrap();
+        let consortium = LocalConsortium::embedded().unwrap();
         assert_ne!(consortium.chain_id, 1);
         assert_ne!(consortium.chain_id, 31337);
         assert_eq!(consortium.issuers.len(), 22);

@@ -321,7 +321,7 @@ impl Egp {
             .provider()
             .get_block_by_number(tag)
             .await
-            .map_err(|error| self.rpc_error(error.to_string()))?
+            .map_err(|error| self.rpc_error(&error))?
             .ok_or_else(|| Error::Usage(format!("the node has no block {tag}")))?;
         Ok(block.header.timestamp)
     }

@@ -48,7 +48,8 @@ pub struct WalletArgs {
     /// Development: sign as a party of the local consortium: `admin`, `gateway` or a bank code.
     #[arg(long, value_name = "PARTY", global = true)]
     pub local_account: Option<String>,
-    /// The local consortium definition (chain id, mnemonic, parties, agencies).
+    /// The local consortium definition (chain id, mnemonic, parties, agencies); by default the
+    /// committed anvil/consortium.json, built into the binary.
     #[arg(long, env = "EGP_CONSORTIUM", global = true)]
     pub consortium: Option<PathBuf>,
 }
@@ -101,9 +102,12 @@ impl WalletArgs {
         }
     }
 
-    /// The local consortium definition (`--consortium`, else `anvil/consortium.json`).
+    /// The local consortium definition: `--consortium`, else the built-in `anvil/consortium.json`.
     pub fn local_consortium(&self) -> Result<LocalConsortium> {
-        LocalConsortium::load(&self.consortium.clone().unwrap_or_else(LocalConsortium::default_path))
+        match &self.consortium {
+            Some(path) => LocalConsortium::load(path),
+            None => LocalConsortium::embedded(),
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use alloy::providers::{Provider, ProviderBuilder};
+use egp::local::LocalConsortium;
 use egp_testkit::{Chain, TempDir};
 
 struct Stack {
@@ -291,4 +292,34 @@ fn wallet_address_reads_keystores_written_by_other_tools() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.trim(), format!("error: keystore {broken}: has no \"crypto\" member (nor \"Crypto\")"));
+}
+
+#[test]
+fn egp_chain_names_where_it_looked_for_anvil() {
+    let dir = std::env::temp_dir().join(format!("egp-cli-anvil-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let egp = |env: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_egp"));
+        command.arg("chain").current_dir(&dir).env_remove("ANVIL").env_remove("EGP_CONSORTIUM");
+        command.envs(env.iter().copied()).output().unwrap()
+    };
+    // An explicit ANVIL is never replaced by another binary.
+    let output = egp(&[("ANVIL", "/nowhere/anvil")]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.starts_with("error: no anvil found (looked at ANVIL=/nowhere/anvil)"), "{stderr}");
+
+    // A definition file given on the command line overrides the built-in one.
+    let custom = dir.join("consortium.json");
+    let built_in: serde_json::Value = serde_json::from_str(LocalConsortium::EMBEDDED).unwrap();
+    let mut other = built_in.clone();
+    other["agencies"] = serde_json::json!([{ "code": "21009", "name": "A" }, { "code": "21009", "name": "B" }]);
+    std::fs::write(&custom, other.to_string()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_egp"))
+        .args(["--consortium", custom.to_str().unwrap(), "show", "parties"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("agency code 21009 appears twice"), "the file was read, not the built-in one: {stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

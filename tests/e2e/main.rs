@@ -6,6 +6,7 @@ mod actions;
 mod lifecycle;
 mod pages;
 mod resilience;
+mod shipped;
 mod subscriptions;
 
 use chrono::{Days, NaiveDate};

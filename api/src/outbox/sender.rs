@@ -28,6 +28,7 @@ use alloy::providers::Provider;
 use alloy::rpc::types::TransactionRequest;
 use alloy::transports::{RpcError, TransportErrorKind};
 use egp_contracts::ContractRevert;
+use egp_contracts::rpc::{NodeFailure, RefusalKind};
 use sqlx::Connection;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
@@ -42,39 +43,28 @@ const RPC_TIMEOUT: Duration = Duration::from_secs(10);
 /// Pending actions signed per round.
 const BATCH: i64 = 100;
 
-/// Why a call to the node gave no answer we can use.
-enum NodeError {
-    /// The node answered with an error: it refused (its message, and revert data if any).
-    Refused { message: String, revert: Option<Bytes> },
-    /// No answer (connection refused, timeout, HTTP error).
-    Unreachable(String),
-}
-
-impl NodeError {
-    fn into_error(self, what: &str) -> Error {
-        match self {
-            Self::Refused { message, .. } => Error::Rpc(format!("{what}: {message}")),
-            Self::Unreachable(reason) => Error::Rpc(format!("{what}: {reason}")),
-        }
-    }
-
+/// What a failed call to the node means, for the sender.
+trait Failure {
+    fn into_error(self, what: &str) -> Error;
     /// One of our contracts' custom errors, when the node refused with one.
+    fn revert(&self) -> Option<ContractRevert>;
+}
+
+impl Failure for NodeFailure {
+    fn into_error(self, what: &str) -> Error {
+        Error::Rpc(format!("{what}: {self}"))
+    }
+
     fn revert(&self) -> Option<ContractRevert> {
-        match self {
-            Self::Refused { revert: Some(data), .. } => ContractRevert::decode(data),
-            _ => None,
-        }
+        self.refusal()?.revert.as_ref().and_then(|data| ContractRevert::decode(data))
     }
 }
 
-async fn node<T>(call: impl IntoFuture<Output = Result<T, RpcError<TransportErrorKind>>>) -> Result<T, NodeError> {
+async fn node<T>(call: impl IntoFuture<Output = Result<T, RpcError<TransportErrorKind>>>) -> Result<T, NodeFailure> {
     match tokio::time::timeout(RPC_TIMEOUT, call.into_future()).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(RpcError::ErrorResp(payload))) => {
-            Err(NodeError::Refused { message: payload.message.to_string(), revert: payload.as_revert_data() })
-        }
-        Ok(Err(other)) => Err(NodeError::Unreachable(other.to_string())),
-        Err(_) => Err(NodeError::Unreachable(format!("no answer within {RPC_TIMEOUT:?}"))),
+        Ok(Err(error)) => Err(NodeFailure::from_rpc(&error)),
+        Err(_) => Err(NodeFailure::Unreachable { reason: format!("no answer within {RPC_TIMEOUT:?}") }),
     }
 }
 
@@ -301,7 +291,7 @@ impl Sender<'_> {
             // The registry's answer now: a refusal fails the action and nothing is sent.
             let gas = match node(provider.estimate_gas(request)).await {
                 Ok(gas) => gas,
-                Err(refused @ NodeError::Refused { .. }) => {
+                Err(refused @ NodeFailure::Refused(_)) => {
                     match refused.revert() {
                         Some(revert) => {
                             let (code, message) = request::refusal(&revert);
@@ -316,9 +306,9 @@ impl Sender<'_> {
                     }
                     continue;
                 }
-                Err(NodeError::Unreachable(reason)) => {
+                Err(unreachable) => {
                     store::retrying(&o.pool, action.id, Some(UNREACHABLE)).await?;
-                    return Err(Error::Rpc(format!("eth_estimateGas: {reason}")));
+                    return Err(unreachable.into_error("eth_estimateGas"));
                 }
             };
             let nonce = self.next_nonce().await?;
@@ -388,8 +378,15 @@ impl Sender<'_> {
         let fees = read("fee estimate", o.egp.provider().estimate_eip1559_fees()).await?;
         let ceiling = fees.max_fee_per_gas.max(1_000_000_000) * 4;
         if previous.max_fee_per_gas >= ceiling {
-            let why = "the transaction is not mined at the highest fee the sender offers; waiting";
-            return store::retrying(&o.pool, action.id, Some(why)).await;
+            // Giving up would risk a second send if it is mined later: the action says which
+            // transaction waits, and for how long each attempt was given.
+            let why = format!(
+                "transaction {} is not mined within {} s at the highest fee the sender offers; waiting",
+                B256::from_slice(&newest.hash),
+                o.settings.tx_replace_after_secs
+            );
+            tracing::warn!(action = action.id, nonce = action.nonce, "{why}");
+            return store::retrying(&o.pool, action.id, Some(&why)).await;
         }
         let bump = |old: u128| old + old / 4 + 1;
         let max_fee_per_gas = bump(previous.max_fee_per_gas).max(fees.max_fee_per_gas).min(ceiling);
@@ -410,30 +407,30 @@ impl Sender<'_> {
         let o = self.outbox;
         match node(o.egp.provider().send_raw_transaction(raw)).await {
             Ok(_) => store::retrying(&o.pool, id, None).await,
-            Err(NodeError::Refused { message, .. }) => {
-                let original = message.clone();
-                let message = message.to_ascii_lowercase();
-                if ["already known", "already imported", "known transaction"].iter().any(|m| message.contains(m)) {
-                    return store::retrying(&o.pool, id, None).await;
-                }
-                if message.contains("nonce too low") {
-                    // Used by another transaction, or ours is mined: the next check settles it.
-                    self.next_nonce = None;
-                    return Ok(());
-                }
-                let why = if message.contains("insufficient funds") {
-                    format!("the gateway account {} cannot pay for gas: fund it; retrying", o.gateway())
-                } else if message.contains("underpriced") || message.contains("fee") {
-                    "the node wants higher fees; the transaction will be replaced with higher fees".to_owned()
-                } else {
-                    "the node refused the transaction; retrying (see the API's log)".to_owned()
+            Err(NodeFailure::Refused(refusal)) => {
+                let why = match refusal.kind {
+                    RefusalKind::AlreadyKnown => return store::retrying(&o.pool, id, None).await,
+                    RefusalKind::NonceTooLow => {
+                        // Used by another transaction, or ours is mined: the next check settles it.
+                        self.next_nonce = None;
+                        return Ok(());
+                    }
+                    RefusalKind::InsufficientFunds => {
+                        format!("the gateway account {} cannot pay for gas: fund it; retrying", o.gateway())
+                    }
+                    RefusalKind::Underpriced => {
+                        "the node wants higher fees; the transaction will be replaced with higher fees".to_owned()
+                    }
+                    RefusalKind::Reverted | RefusalKind::Other => {
+                        "the node refused the transaction; retrying (see the API's log)".to_owned()
+                    }
                 };
-                tracing::warn!(action = id, error = %original, "the node refused a transaction");
+                tracing::warn!(action = id, error = %refusal, "the node refused a transaction");
                 store::retrying(&o.pool, id, Some(&why)).await
             }
-            Err(NodeError::Unreachable(reason)) => {
+            Err(unreachable) => {
                 store::retrying(&o.pool, id, Some(UNREACHABLE)).await?;
-                Err(Error::Rpc(format!("eth_sendRawTransaction: {reason}")))
+                Err(unreachable.into_error("eth_sendRawTransaction"))
             }
         }
     }

@@ -268,7 +268,7 @@ async fn args_hold_every_field_of_the_log(pool: &PgPool) {
     assert!(rows.len() > 50, "the scenario emits every event: {}", rows.len());
     let abis: BTreeMap<String, JsonAbi> = ["Consortium", "GuaranteeRegistry", "CreditConfirmationRegistry"]
         .into_iter()
-        .map(|name| (name.to_owned(), egp_contracts::compile::read_artifact(name).unwrap().abi))
+        .map(|name| (name.to_owned(), egp_contracts::artifacts::embedded(name).unwrap().abi))
         .collect();
     for (contract, name, topic0, topic1, topic2, topic3, data, args) in rows {
         let event = abis[&contract].events().find(|e| e.selector().as_slice() == topic0).expect("an event of the ABI");

@@ -297,7 +297,7 @@ fn wallet_command(cli: &Cli, command: &WalletCommand) -> Result<()> {
 async fn chain(cli: &Cli, args: &super::args::ChainArgs) -> Result<()> {
     let consortium = cli.wallet.local_consortium()?;
     let options = AnvilOptions {
-        anvil: egp_contracts::tools::anvil(),
+        anvil: egp_contracts::tools::find_anvil()?,
         port: args.port.unwrap_or(consortium.port),
         block_time: args.block_time,
         state: args.state.clone(),

@@ -89,7 +89,7 @@ impl Chain {
     /// Starts anvil on a free port (`block_time`: seconds between blocks); retries on another
     /// port if one was taken in between.
     pub async fn with_block_time(block_time: Option<u64>) -> Self {
-        let consortium = LocalConsortium::load(&LocalConsortium::default_path()).expect("anvil/consortium.json");
+        let consortium = LocalConsortium::embedded().expect("anvil/consortium.json");
         let mut last = None;
         for _ in 0..5 {
             let options =

@@ -1,26 +1,25 @@
-//! Compiling the Solidity sources from Rust with foundry-compilers: offline, with an explicit
-//! compiler (never a download), with the same settings as `foundry.toml`.
+//! egp-compiler: the developer tool that compiles the Solidity sources with foundry-compilers
+//! (offline, with an explicit compiler, never a download, with the same settings as
+//! `foundry.toml`) and rewrites the committed artifacts that `egp-contracts` embeds. It runs in a
+//! checkout only; no shipped binary links it (`cargo tree -p egp -e normal` shows no
+//! foundry-compilers).
 
 use std::path::{Path, PathBuf};
 
-use alloy::json_abi::JsonAbi;
-use alloy::primitives::Bytes;
+use egp_contracts::artifacts::{CompiledContract, DEPLOYED_CONTRACTS};
 use foundry_compilers::artifacts::remappings::Remapping;
 use foundry_compilers::artifacts::{
     BytecodeHash, EvmVersion, Optimizer, Settings, SettingsMetadata, output_selection::OutputSelection,
 };
 use foundry_compilers::solc::{Solc, SolcCompiler, SolcSettings};
 use foundry_compilers::{Artifact, ConfigurableArtifacts, ProjectBuilder, ProjectPathsConfig};
-use serde::{Deserialize, Serialize};
 
-use crate::tools::{self, contracts_root};
-use crate::{Error, Result};
+mod error;
+
+pub use error::{Error, Result};
 
 /// The compiler version the committed artifacts were built with.
 pub const SOLC_VERSION: &str = "0.8.37";
-
-/// The contracts egp-chain deploys, in deployment order.
-pub const DEPLOYED_CONTRACTS: [&str; 3] = ["Consortium", "GuaranteeRegistry", "CreditConfirmationRegistry"];
 
 /// solc 0.8.37 warns (6335) that `at` will become a keyword, in OpenZeppelin's sources.
 const IGNORED_WARNINGS: [u64; 1] = [6335];
@@ -38,32 +37,16 @@ impl Toolchain {
     /// The compiler from `SOLC` if set, else the bootstrapped `.tools/bin/solc`; OpenZeppelin from
     /// `.tools/node_modules`. Fails with "run scripts/bootstrap" when either is missing.
     pub fn locate() -> Result<Self> {
-        let solc = tools::solc();
+        let solc = std::env::var_os("SOLC").map_or_else(|| tools_dir().join("bin/solc"), PathBuf::from);
         if !solc.is_file() {
             return Err(Error::CompilerMissing { path: solc });
         }
-        let openzeppelin = tools::tools_dir().join("node_modules/@openzeppelin/contracts");
+        let openzeppelin = tools_dir().join("node_modules/@openzeppelin/contracts");
         if !openzeppelin.is_dir() {
             return Err(Error::OpenZeppelinMissing { path: openzeppelin });
         }
         Ok(Self { solc, openzeppelin })
     }
-}
-
-/// One compiled contract: what bindings and deployment need.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CompiledContract {
-    /// The contract's name.
-    pub contract_name: String,
-    /// The compiler that produced it (`0.8.37+commit.f401782d`).
-    pub compiler_version: String,
-    /// Its ABI.
-    pub abi: JsonAbi,
-    /// Creation code.
-    pub bytecode: Bytes,
-    /// Runtime code.
-    pub deployed_bytecode: Bytes,
 }
 
 /// The compiler settings: optimizer at 200 runs, Cancun, no metadata hash (so the bytecode
@@ -130,12 +113,22 @@ pub fn compile(root: &Path, toolchain: &Toolchain) -> Result<Vec<CompiledContrac
         .collect()
 }
 
+/// The `contracts/` folder (the Foundry project) of this checkout.
+pub fn contracts_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("compiler/ sits in the workspace").join("contracts")
+}
+
+/// `.tools/` of this checkout, where `scripts/bootstrap` installs the compiler and OpenZeppelin.
+pub fn tools_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("compiler/ sits in the workspace").join(".tools")
+}
+
 /// Where the committed artifact of `name` lives: `contracts/artifacts/<name>.json`.
 pub fn artifact_path(name: &str) -> PathBuf {
     contracts_root().join("artifacts").join(format!("{name}.json"))
 }
 
-/// Reads a committed artifact.
+/// Reads a committed artifact from its file.
 pub fn read_artifact(name: &str) -> Result<CompiledContract> {
     let path = artifact_path(name);
     let text = std::fs::read_to_string(&path).map_err(|source| Error::ArtifactIo { path: path.clone(), source })?;
