@@ -7,6 +7,7 @@
 //! - [`revert`]: turns revert data into sentences a bank operator can act on.
 //! - [`types`] and [`thai_id`]: the domain types the indexer, the API and the command line share.
 //! - [`tools`]: where the bootstrapped anvil and solc live.
+//! - [`tls`]: ring as rustls's provider, set before any HTTP client is built.
 //! - [`verification`]: the public verification page of a record: its URL and its QR code.
 
 pub mod bindings;
@@ -16,6 +17,7 @@ pub mod deployment;
 mod error;
 pub mod revert;
 pub mod thai_id;
+pub mod tls;
 pub mod tools;
 pub mod types;
 pub mod verification;

@@ -50,6 +50,7 @@ where
         )));
     }
     let parsed = url.parse().map_err(|_| Error::Usage(format!("{url:?} is not a valid RPC URL")))?;
+    egp_contracts::tls::use_ring();
     let provider = ProviderBuilder::new().wallet(EthereumWallet::new(signer.clone())).connect_http(parsed).erased();
     let chain_id = provider.get_chain_id().await.map_err(|error| rpc_error(url, &error.to_string()))?;
 

@@ -158,6 +158,7 @@ impl Stack {
 
         let api_port = free_port();
         let gate = if options.rpc_gate { Some(gate::RpcGate::open_to(&chain.url).await) } else { None };
+        egp_contracts::tls::use_ring();
         let mut stack = Self {
             consortium,
             rpc_url: chain.url.clone(),

@@ -74,6 +74,7 @@ fn rand_suffix() -> u64 {
 
 pub(crate) fn provider_for(anvil: &AnvilInstance) -> DynProvider {
     let wallet: EthereumWallet = anvil.wallet().expect("anvil has dev accounts");
+    egp_contracts::tls::use_ring();
     ProviderBuilder::new().wallet(wallet).connect_http(anvil.endpoint_url()).erased()
 }
 
