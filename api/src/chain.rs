@@ -38,6 +38,7 @@ impl ChainReader {
     /// A reader of the node at `url` (nothing is sent until asked).
     pub fn new(url: &str) -> Result<Self> {
         let url = url.parse().map_err(|_| Error::Config(format!("{url:?} is not a node URL")))?;
+        egp_contracts::tls::use_ring();
         Ok(Self { provider: ProviderBuilder::new().connect_http(url).erased() })
     }
 

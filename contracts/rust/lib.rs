@@ -8,6 +8,7 @@
 //! - [`types`] and [`thai_id`]: the domain types the indexer, the API and the command line share.
 //! - [`tools`]: finding anvil (`ANVIL`, the checkout's `.tools/bin`, `PATH`).
 //! - [`rpc`]: what a failed call to the node means, from alloy's typed errors.
+//! - [`tls`]: ring as rustls's provider, set before any HTTP client is built.
 //! - [`verification`]: the public verification page of a record: its URL and its QR code.
 
 pub mod artifacts;
@@ -20,6 +21,7 @@ pub mod rpc;
 #[cfg(feature = "sqlx")]
 pub mod sql;
 pub mod thai_id;
+pub mod tls;
 pub mod tools;
 pub mod types;
 mod values;

@@ -29,6 +29,7 @@ impl Chain {
     pub fn connect(url: &str, timeout: Duration, metrics: Arc<Metrics>) -> Result<Self> {
         let url =
             url.parse().map_err(|_| Error::Rpc { method: "connect", message: format!("invalid RPC URL {url:?}") })?;
+        egp_contracts::tls::use_ring();
         let provider = ProviderBuilder::new().disable_recommended_fillers().connect_http(url).erased();
         Ok(Self { provider, timeout, metrics })
     }

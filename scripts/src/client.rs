@@ -63,6 +63,7 @@ impl Egp {
     {
         let parsed = url.parse().map_err(|_| Error::Usage(format!("{url:?} is not a valid RPC URL")))?;
         let sender = signer.as_ref().map(|s| s.address());
+        egp_contracts::tls::use_ring();
         let provider = match signer {
             // The node's pending nonce for every transaction, not a local counter: the same key
             // may sign elsewhere (another connection, the bank's other systems), and a refused

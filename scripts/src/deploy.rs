@@ -51,6 +51,7 @@ where
         )));
     }
     let parsed = url.parse().map_err(|_| Error::Usage(format!("{url:?} is not a valid RPC URL")))?;
+    egp_contracts::tls::use_ring();
     let provider = ProviderBuilder::new().wallet(EthereumWallet::new(signer.clone())).connect_http(parsed).erased();
     let failed = |error| node_error(url, Some(deployer), NodeFailure::from_rpc(&error));
     let chain_id = provider.get_chain_id().await.map_err(failed)?;

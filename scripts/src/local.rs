@@ -249,6 +249,7 @@ pub async fn start_anvil(consortium: &LocalConsortium, options: &AnvilOptions) -
         command.spawn().map_err(|error| Error::Anvil { path: options.anvil.clone(), reason: error.to_string() })?;
     let url = format!("http://127.0.0.1:{}", options.port);
     let mut chain = LocalChain { child, url };
+    egp_contracts::tls::use_ring();
     let provider = ProviderBuilder::new().connect_http(chain.url.parse().expect("a valid URL"));
     for _ in 0..200 {
         if let Ok(chain_id) = provider.get_chain_id().await {

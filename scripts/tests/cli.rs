@@ -46,6 +46,7 @@ impl Stack {
     }
 
     async fn block(&self) -> u64 {
+        egp_contracts::tls::use_ring();
         ProviderBuilder::new().connect_http(self.url().parse().unwrap()).get_block_number().await.unwrap()
     }
 }

@@ -268,6 +268,7 @@ async fn no_served_page_or_script_names_an_outside_host() {
     let cc = confirmation("CC-HOSTS-1", COMPANY, Satang(500_000_000), today);
     let confirmed = stack.bank(4).await.issue_confirmation(&cc, &pepper()).await.unwrap();
     stack.wait_indexed(confirmed.sent.block.unwrap()).await;
+    egp_contracts::tls::use_ring();
     let http = reqwest::Client::new();
     let fetch = |path: String| {
         let http = http.clone();

@@ -241,6 +241,7 @@ async fn the_binaries_copied_alone_deploy_seed_index_and_answer() {
     install.spawn("api", "egp-api", &[&db[..], &api[..], &["--local-account", "gateway"]].concat());
 
     // The answer: every seeded guarantee, once the indexer has caught up.
+    egp_contracts::tls::use_ring();
     let http = reqwest::Client::new();
     let url = format!("http://{listen}/graphql");
     let query = "{ guarantees(first: 1) { totalCount } banks { code } }";

@@ -2,9 +2,9 @@
 //! over one WebSocket, pages as flattened target sessions), enough to load pages, run script in
 //! them, drop files on them, watch their network requests and console, and take screenshots.
 //!
-//! The browser is Debian's `chromium` (scripts/bootstrap installs it where apt-get is available),
-//! or the one `EGP_CHROMIUM` names. When none is found the tests fail and say so, unless
-//! `EGP_SKIP_BROWSER_TESTS=1` asks to skip them (scripts/test never does).
+//! The browser is Debian's `chromium` (`scripts/bootstrap --for-tests` installs it where apt-get
+//! is available), or the one `EGP_CHROMIUM` names. When none is found the tests fail and say so,
+//! unless `EGP_SKIP_BROWSER_TESTS=1` asks to skip them (scripts/test never does).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,7 +36,7 @@ pub fn find_chromium() -> Result<PathBuf, String> {
         }
     }
     Err("no Chromium found (looked for EGP_CHROMIUM, then chromium and chromium-browser on PATH): \
-         run scripts/bootstrap, which installs Debian's chromium, or `sudo apt-get install chromium fonts-thai-tlwg`"
+         run scripts/bootstrap --for-tests, which installs Debian's chromium, or `sudo apt-get install chromium fonts-thai-tlwg`"
         .into())
 }
 

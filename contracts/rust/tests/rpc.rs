@@ -24,6 +24,7 @@ fn anvil(args: &[&str]) -> AnvilInstance {
 
 /// A provider signing as `signer`, with nonce, gas and fees filled in unless the request sets them.
 fn provider(url: &str, signer: PrivateKeySigner) -> DynProvider {
+    egp_contracts::tls::use_ring();
     ProviderBuilder::new().wallet(EthereumWallet::new(signer)).connect_http(url.parse().unwrap()).erased()
 }
 
@@ -47,6 +48,7 @@ async fn refusal_of(provider: &DynProvider, request: TransactionRequest) -> (Ref
 #[tokio::test]
 async fn a_node_that_is_down_is_unreachable() {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    egp_contracts::tls::use_ring();
     let provider = ProviderBuilder::new().connect_http(format!("http://127.0.0.1:{port}").parse().unwrap());
     let failure = NodeFailure::from_rpc(&provider.get_block_number().await.unwrap_err());
     assert!(failure.is_unreachable() && failure.refusal().is_none(), "{failure:?}");
@@ -73,6 +75,7 @@ fn fake_server(response: &'static str) -> String {
 #[tokio::test]
 async fn an_http_error_status_and_an_answer_that_is_not_json_rpc_are_told_apart() {
     let busy = fake_server("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 4\r\nconnection: close\r\n\r\nbusy");
+    egp_contracts::tls::use_ring();
     let provider = ProviderBuilder::new().connect_http(busy.parse().unwrap());
     let failure = NodeFailure::from_rpc(&provider.get_block_number().await.unwrap_err());
     assert_eq!(failure, NodeFailure::Http { status: 503 });
@@ -81,6 +84,7 @@ async fn an_http_error_status_and_an_answer_that_is_not_json_rpc_are_told_apart(
     let garbled = fake_server(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\nconnection: close\r\n\r\nnot json!",
     );
+    egp_contracts::tls::use_ring();
     let provider = ProviderBuilder::new().connect_http(garbled.parse().unwrap());
     let failure = NodeFailure::from_rpc(&provider.get_block_number().await.unwrap_err());
     assert!(matches!(failure, NodeFailure::Malformed { .. }), "{failure:?}");

@@ -61,6 +61,7 @@ type Failure = Box<dyn std::error::Error + Send + Sync>;
 async fn main() -> Result<(), Failure> {
     let args = Args::parse();
     tracing_subscriber::fmt().with_env_filter("warn").with_writer(std::io::stderr).init();
+    egp_contracts::tls::use_ring();
     let mut out = std::io::stdout();
 
     // A saved chain is loaded only with its record (written once seeding has finished).

@@ -104,6 +104,7 @@ async fn accepted_exactly_once(stack: &Stack, issued: &[(u16, String)], expected
 async fn fifty_concurrent_mutations_from_five_clients_are_fifty_transactions_with_consecutive_nonces() {
     let stack = Stack::start(StackOptions { gateway: true, ..StackOptions::default() }).await;
     let issued = issue_many(&stack, "LG-50", 50).await;
+    egp_contracts::tls::use_ring();
     let clients: Vec<reqwest::Client> = (0..5).map(|_| reqwest::Client::new()).collect();
     let requests = issued.iter().enumerate().map(|(n, (bank, bank_ref))| {
         let client = &clients[n % clients.len()];
@@ -136,6 +137,7 @@ async fn one_idempotency_key_sent_ten_times_at_once_is_one_transaction() {
     let stack = Stack::start(StackOptions { gateway: true, ..StackOptions::default() }).await;
     let issued = issue_many(&stack, "LG-KEY", 2).await;
     let (bank, bank_ref) = issued[0].clone();
+    egp_contracts::tls::use_ring();
     let clients: Vec<reqwest::Client> = (0..10).map(|_| reqwest::Client::new()).collect();
     let same =
         clients.iter().map(|client| accept_until_answered(&stack.api_url, client, "same-key-10", bank, &bank_ref));
@@ -212,6 +214,7 @@ async fn the_api_killed_with_sigkill_three_times_loses_no_action_and_sends_none_
     // No blocks until the third round: every transaction sent stays in flight.
     let _: Value = provider.raw_request("evm_setAutomine".into(), (false,)).await.unwrap();
     let head = provider.get_block_number().await.unwrap();
+    egp_contracts::tls::use_ring();
     let client = reqwest::Client::new();
     let mut ids = Vec::new();
 

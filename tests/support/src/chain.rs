@@ -62,6 +62,7 @@ impl DevChain {
     /// A provider signing as any dev account of `anvil`.
     pub fn provider_for(anvil: &AnvilInstance) -> DynProvider {
         let wallet: EthereumWallet = anvil.wallet().expect("anvil has dev accounts");
+        egp_contracts::tls::use_ring();
         ProviderBuilder::new().wallet(wallet).connect_http(anvil.endpoint_url()).erased()
     }
 

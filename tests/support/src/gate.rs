@@ -34,6 +34,7 @@ impl RpcGate {
     pub async fn open_to(upstream: &str) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let address = listener.local_addr().expect("an address");
+        egp_contracts::tls::use_ring();
         let shared = Shared {
             upstream: upstream.to_owned(),
             client: reqwest::Client::new(),

@@ -130,7 +130,10 @@ impl Stack {
             api: None,
             indexer_starts: 0,
             api_starts: 0,
-            http: reqwest::Client::new(),
+            http: {
+                egp_contracts::tls::use_ring();
+                reqwest::Client::new()
+            },
             _database: database,
             net,
         };

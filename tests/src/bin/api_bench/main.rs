@@ -128,7 +128,10 @@ async fn run(args: &Args, url: &str) -> Result<(), Failure> {
         endpoint: format!("http://{address}/graphql"),
         key,
         concurrency: args.concurrency,
-        client: reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?,
+        client: {
+            egp_contracts::tls::use_ring();
+            reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?
+        },
     };
     let limit = Duration::from_secs(args.max_seconds);
     let warm_up = (args.requests / 10).clamp(args.concurrency, 1_000);
