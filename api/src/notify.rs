@@ -1,21 +1,28 @@
 //! The indexer's `NOTIFY` after each commit, and the outbox's after each change of an action,
-//! fanned out to subscriptions and the sender. One `LISTEN` connection per server; subscriptions
-//! also poll every few seconds, so a notification lost while the listener reconnects delays an
-//! event but never drops it.
+//! fanned out to subscriptions and the sender. One `LISTEN` connection per server, on a pool of
+//! its own named [`LISTENER_APPLICATION_NAME`] in `pg_stat_activity`. A notification is only a
+//! wake-up: subscriptions also poll every few seconds and learn of reorgs from the `reorgs`
+//! table, so a notification lost while the listener reconnects, or dropped because a subscriber
+//! lagged, delays an event but never drops it. After a reconnect the listener publishes a
+//! [`Commit::RECONNECTED`] commit so that everyone looks at once.
 
 use std::time::Duration;
 
 use serde::Deserialize;
 use sqlx::PgPool;
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
+
+/// The `application_name` of the listener's connection.
+pub const LISTENER_APPLICATION_NAME: &str = "egp-api-listener";
 
 /// One commit of the indexer, as its `NOTIFY` payload describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Commit {
-    /// `batch` or `reorg`.
+    /// `batch`, `reorg`, or [`Commit::RECONNECTED`] (not from the indexer: notifications may
+    /// have been missed).
     pub kind: String,
     /// Chain id.
     pub chain_id: u64,
@@ -23,6 +30,15 @@ pub struct Commit {
     pub from_block: i64,
     /// Last block covered.
     pub to_block: i64,
+}
+
+impl Commit {
+    /// The kind of the commit published after the listener reconnected.
+    pub const RECONNECTED: &'static str = "reconnected";
+
+    fn reconnected() -> Self {
+        Self { kind: Self::RECONNECTED.to_owned(), chain_id: 0, from_block: 0, to_block: 0 }
+    }
 }
 
 /// Fans the indexer's commits and the actions' changes out to subscriptions.
@@ -58,8 +74,13 @@ impl Notifier {
         let _ = self.sender.send(commit);
     }
 
-    /// Listens on the indexer's channel until `cancel`, reconnecting after failures.
+    /// Listens on the indexer's channel until `cancel`, reconnecting after failures, on a
+    /// connection of its own made with `pool`'s options.
     pub async fn listen(&self, pool: PgPool, cancel: CancellationToken) {
+        let options = pool.connect_options().as_ref().clone().application_name(LISTENER_APPLICATION_NAME);
+        let pool =
+            PgPoolOptions::new().max_connections(1).max_lifetime(None).idle_timeout(None).connect_lazy_with(options);
+        let mut first = true;
         while !cancel.is_cancelled() {
             let mut listener = match PgListener::connect_with(&pool).await {
                 Ok(listener) => listener,
@@ -74,16 +95,25 @@ impl Notifier {
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 continue;
             }
+            if !first {
+                self.reconnected();
+            }
+            first = false;
             loop {
                 tokio::select! {
                     _ = cancel.cancelled() => return,
-                    received = listener.recv() => match received {
-                        Ok(notification) if notification.channel() == crate::outbox::store::NOTIFY_CHANNEL => {
+                    received = listener.try_recv() => match received {
+                        Ok(Some(notification)) if notification.channel() == crate::outbox::store::NOTIFY_CHANNEL => {
                             if let Ok(id) = notification.payload().parse() {
                                 let _ = self.actions.send(id);
                             }
                         }
-                        Ok(notification) => self.publish(notification.payload()),
+                        Ok(Some(notification)) => self.publish(notification.payload()),
+                        // The connection was lost and made again: what was sent meanwhile is gone.
+                        Ok(None) => {
+                            tracing::warn!("indexer notifications interrupted; listening again");
+                            self.reconnected();
+                        }
                         Err(error) => {
                             tracing::warn!(%error, "indexer notifications interrupted; reconnecting");
                             break;
@@ -92,5 +122,10 @@ impl Notifier {
                 }
             }
         }
+    }
+
+    /// Tells every subscriber that notifications may have been missed.
+    fn reconnected(&self) {
+        let _ = self.sender.send(Commit::reconnected());
     }
 }

@@ -86,6 +86,20 @@ pub async fn last_reorg(session: &Session) -> Result<Option<(i64, i64, i64)>> {
     .await?)
 }
 
+/// The reorgs rolled back on the snapshot's chain after reorg `after` (its id; `None`: from the
+/// first): (the highest id, the first block undone by any of them), or `None` when there are none.
+pub async fn reorgs_after(session: &Session, after: Option<i64>) -> Result<Option<(i64, i64)>> {
+    let chain = session.chain_id().await?;
+    let row: (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT max(id), min(from_block) FROM reorgs WHERE chain_id = $1 AND ($2::bigint IS NULL OR id > $2)",
+    )
+    .bind(chain)
+    .bind(after)
+    .fetch_one(&mut *session.conn().await?)
+    .await?;
+    Ok(row.0.zip(row.1))
+}
+
 /// Agencies by code, or all of them.
 pub async fn agencies(session: &Session, codes: Option<&[String]>) -> Result<Vec<AgencyRow>> {
     let chain = session.chain_id().await?;
