@@ -7,11 +7,18 @@
 //! Chromium for the pages people see.
 
 pub mod browser;
+pub mod chaos;
+pub mod front;
 pub mod gate;
+pub mod private_postgres;
+mod process;
+
+pub use process::binary;
+use process::{psql, spawn, try_psql};
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
@@ -56,6 +63,13 @@ pub struct StackOptions {
     /// Run the API from a copy of its binary alone in the stack's folder, that folder as its
     /// working directory (it must need nothing from the checkout).
     pub api_copied_alone: bool,
+    /// The PostgreSQL server to create the stack's database on (`postgres://…/postgres`);
+    /// `DATABASE_URL` when absent.
+    pub database_server: Option<String>,
+    /// Put a [`front::RpcFront`] between the indexer and the chain.
+    pub indexer_front: bool,
+    /// More arguments for the indexer.
+    pub indexer_args: Vec<String>,
 }
 
 impl Default for StackOptions {
@@ -68,6 +82,9 @@ impl Default for StackOptions {
             rpc_gate: false,
             api_args: Vec::new(),
             api_copied_alone: false,
+            database_server: None,
+            indexer_front: false,
+            indexer_args: Vec::new(),
         }
     }
 }
@@ -117,8 +134,10 @@ pub struct Stack {
     api_starts: u32,
     /// The gate between the API and the chain, with `rpc_gate`.
     pub gate: Option<gate::RpcGate>,
+    /// The front between the indexer and the chain, with `indexer_front`.
+    pub front: Option<front::RpcFront>,
     http: reqwest::Client,
-    _chain: LocalChain,
+    chain: Option<LocalChain>,
 }
 
 impl Stack {
@@ -143,8 +162,9 @@ impl Stack {
             .await
             .expect("deploy");
 
-        let server =
-            std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let server = options.database_server.clone().unwrap_or_else(|| {
+            std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+        });
         let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base).to_owned();
         let database = format!("egp_e2e_{}_{n}", std::process::id());
         psql(&server, &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"));
@@ -158,6 +178,7 @@ impl Stack {
 
         let api_port = free_port();
         let gate = if options.rpc_gate { Some(gate::RpcGate::open_to(&chain.url).await) } else { None };
+        let front = if options.indexer_front { Some(front::RpcFront::open_to(&chain.url).await) } else { None };
         let mut stack = Self {
             consortium,
             rpc_url: chain.url.clone(),
@@ -175,8 +196,9 @@ impl Stack {
             indexer_starts: 0,
             api_starts: 0,
             gate,
+            front,
             http: reqwest::Client::new(),
-            _chain: chain,
+            chain: Some(chain),
         };
         stack.start_indexer();
         stack.start_api().await;
@@ -184,11 +206,12 @@ impl Stack {
     }
 
     fn indexer_args(&self) -> Vec<String> {
-        [
+        let rpc_url = self.front.as_ref().map_or_else(|| self.rpc_url.clone(), front::RpcFront::url);
+        let mut args: Vec<String> = [
             "--database-url",
             &self.database_url,
             "--rpc-url",
-            &self.rpc_url,
+            &rpc_url,
             "--manifest",
             &self.manifest.display().to_string(),
             "--poll-interval-ms",
@@ -200,7 +223,9 @@ impl Stack {
         ]
         .iter()
         .map(ToString::to_string)
-        .collect()
+        .collect();
+        args.extend(self.options.indexer_args.iter().cloned());
+        args
     }
 
     fn api_args(&self) -> Vec<String> {
@@ -434,48 +459,12 @@ impl Drop for Stack {
             let mut service = service;
             service.stop();
         }
-        psql(&self.admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.database));
+        // The server may be a private one already stopped.
+        try_psql(&self.admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.database));
         if !std::thread::panicking() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-fn psql(url: &str, statement: &str) {
-    let status = Command::new("psql")
-        .args(["-X", "-q", url, "-c", statement])
-        .env("PGOPTIONS", "--client-min-messages=warning")
-        .stdout(Stdio::null())
-        .status();
-    assert!(status.is_ok_and(|s| s.success()), "psql failed: {statement}");
-}
-
-/// A workspace binary built next to this executable (`cargo nextest run --workspace` builds them).
-pub fn binary(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("the current executable");
-    let candidates = exe.ancestors().skip(1).take(3).map(|dir| dir.join(name)).collect::<Vec<_>>();
-    candidates.iter().find(|path| path.is_file()).cloned().unwrap_or_else(|| {
-        panic!("{name} is not built next to {}: run `cargo build --workspace --bins` first", exe.display())
-    })
-}
-
-/// Starts `binary` with its output in `log`, in `cwd` when given (else the test's directory).
-fn spawn(binary: &Path, args: &[String], env: &[(&str, &str)], log: &Path, cwd: Option<&Path>) -> Child {
-    let log = std::fs::File::create(log).expect("a log file");
-    let mut command = Command::new(binary);
-    if let Some(cwd) = cwd {
-        command.current_dir(cwd);
-    }
-    command
-        .args(args)
-        .envs(env.iter().copied())
-        .env("RUST_LOG", "info")
-        .env("EGP_LOG", "info")
-        .env_remove("EGP_PEPPER")
-        .stdout(log.try_clone().expect("a log handle"))
-        .stderr(log)
-        .spawn()
-        .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()))
 }
 
 /// The guarantee id of `bank_ref` of `bank`.
