@@ -1,16 +1,36 @@
 //! The indexer's `NOTIFY` after each commit, and the outbox's after each change of an action,
-//! fanned out to subscriptions and the sender. One `LISTEN` connection per server; subscriptions
-//! also poll every few seconds, so a notification lost while the listener reconnects delays an
-//! event but never drops it.
+//! fanned out to subscriptions and the sender. One `LISTEN` connection per server, on a pool of
+//! its own named [`LISTENER_APPLICATION_NAME`] in `pg_stat_activity`. A notification is only a
+//! wake-up: subscriptions also poll every few seconds and learn of reorgs from the `reorgs`
+//! table, so a notification lost while the listener reconnects, or dropped because a subscriber
+//! lagged, delays an event but never drops it. After a reconnect the listener publishes a
+//! [`CommitKind::Reconnected`] commit so that everyone looks at once.
 
 use std::time::Duration;
 
 use sqlx::PgPool;
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 pub use egp_store::notify::{Commit, CommitKind};
+
+/// The `application_name` of the listener's connection.
+pub const LISTENER_APPLICATION_NAME: &str = "egp-api-listener";
+
+/// The commit published after the listener reconnected (notifications may have been missed).
+fn reconnected() -> Commit {
+    Commit {
+        kind: CommitKind::Reconnected,
+        chain_id: 0,
+        from_block: 0,
+        to_block: 0,
+        events: 0,
+        records: 0,
+        changed: Vec::new(),
+        truncated: false,
+    }
+}
 
 /// Fans the indexer's commits and the actions' changes out to subscriptions.
 #[derive(Debug)]
@@ -45,8 +65,13 @@ impl Notifier {
         let _ = self.sender.send(commit);
     }
 
-    /// Listens on the indexer's channel until `cancel`, reconnecting after failures.
+    /// Listens on the indexer's channel until `cancel`, reconnecting after failures, on a
+    /// connection of its own made with `pool`'s options.
     pub async fn listen(&self, pool: PgPool, cancel: CancellationToken) {
+        let options = pool.connect_options().as_ref().clone().application_name(LISTENER_APPLICATION_NAME);
+        let pool =
+            PgPoolOptions::new().max_connections(1).max_lifetime(None).idle_timeout(None).connect_lazy_with(options);
+        let mut first = true;
         while !cancel.is_cancelled() {
             let mut listener = match PgListener::connect_with(&pool).await {
                 Ok(listener) => listener,
@@ -61,16 +86,25 @@ impl Notifier {
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 continue;
             }
+            if !first {
+                self.reconnected();
+            }
+            first = false;
             loop {
                 tokio::select! {
                     _ = cancel.cancelled() => return,
-                    received = listener.recv() => match received {
-                        Ok(notification) if notification.channel() == crate::outbox::store::NOTIFY_CHANNEL => {
+                    received = listener.try_recv() => match received {
+                        Ok(Some(notification)) if notification.channel() == crate::outbox::store::NOTIFY_CHANNEL => {
                             if let Ok(id) = notification.payload().parse() {
                                 let _ = self.actions.send(id);
                             }
                         }
-                        Ok(notification) => self.publish(notification.payload()),
+                        Ok(Some(notification)) => self.publish(notification.payload()),
+                        // The connection was lost and made again: what was sent meanwhile is gone.
+                        Ok(None) => {
+                            tracing::warn!("indexer notifications interrupted; listening again");
+                            self.reconnected();
+                        }
                         Err(error) => {
                             tracing::warn!(%error, "indexer notifications interrupted; reconnecting");
                             break;
@@ -79,5 +113,10 @@ impl Notifier {
                 }
             }
         }
+    }
+
+    /// Tells every subscriber that notifications may have been missed.
+    fn reconnected(&self) {
+        let _ = self.sender.send(reconnected());
     }
 }

@@ -74,9 +74,14 @@ impl Chain {
         }))
     }
 
-    /// The header of block `number`.
+    /// The header of block `number`; a node answering another block is an error, never trusted.
     pub async fn header(&self, number: u64) -> Result<BlockHeader> {
-        self.header_at(BlockNumberOrTag::Number(number)).await?.ok_or(Error::MissingBlock(number))
+        let header = self.header_at(BlockNumberOrTag::Number(number)).await?.ok_or(Error::MissingBlock(number))?;
+        if header.number != number {
+            self.metrics.rpc_errors_total.fetch_add(1, Ordering::Relaxed);
+            return Err(Error::WrongBlock { asked: number, answered: header.number });
+        }
+        Ok(header)
     }
 
     /// The headers of `numbers`, fetched concurrently, in the order given.

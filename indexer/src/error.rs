@@ -38,6 +38,15 @@ pub enum Error {
     /// The node does not know a block it should know (it is behind, or pruned).
     #[error("the node has no block {0}")]
     MissingBlock(u64),
+    /// The node answered another block than the one asked for (a faulty node or a proxy in
+    /// between); retried, since the next answer may be right.
+    #[error("asked the node for block {asked}, it answered block {answered}")]
+    WrongBlock {
+        /// The block asked for.
+        asked: u64,
+        /// The number of the block the node returned.
+        answered: u64,
+    },
     /// The node's answers did not fit together (a reorg while a range was being read); retried.
     #[error("inconsistent chain data at block {block}: {reason}")]
     Inconsistent {
@@ -110,7 +119,8 @@ pub enum Error {
 impl Error {
     /// Whether retrying later can succeed (the node or the database was away, or the chain moved).
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Rpc { .. } | Self::MissingBlock(_) | Self::Inconsistent { .. }) || self.is_database()
+        matches!(self, Self::Rpc { .. } | Self::MissingBlock(_) | Self::WrongBlock { .. } | Self::Inconsistent { .. })
+            || self.is_database()
     }
 
     /// This error as [`Error::Refused`] of blocks `from..=to`, when PostgreSQL refused the data.

@@ -193,11 +193,22 @@ impl Fetched {
                 Ok(event) => events.push(event),
                 Err(skip) => {
                     metrics.unknown_logs_total.fetch_add(1, Ordering::Relaxed);
-                    let reason = match skip {
-                        Skip::UnknownContract => "unknown contract",
-                        Skip::UnknownTopic => "unknown topic",
-                    };
-                    tracing::debug!(block = number, log_index, address = %log.address(), reason, "skipped a log");
+                    // Retrying cannot change a log: it is skipped, counted and reported. A topic
+                    // unknown to one of the deployment's own contracts means the indexer is older
+                    // than the contracts, which an operator must hear about.
+                    let address = log.address();
+                    match skip {
+                        Skip::UnknownContract => {
+                            tracing::debug!(block = number, log_index, %address, "skipped a log of an unknown contract");
+                        }
+                        Skip::UnknownTopic => tracing::warn!(
+                            block = number,
+                            log_index,
+                            %address,
+                            topic = ?log.topics().first(),
+                            "skipped a log whose topic or data the contract's ABI does not have"
+                        ),
+                    }
                 }
             }
         }

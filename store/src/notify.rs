@@ -18,6 +18,9 @@ pub enum CommitKind {
     Batch,
     /// Blocks were rolled back to a fork point.
     Reorg,
+    /// Not from the indexer: a reader's listener reconnected, so notifications may have been
+    /// missed; whoever waits looks at the tables again.
+    Reconnected,
 }
 
 /// One commit of the indexer, as its `NOTIFY` payload describes it (JSON, camelCase).

@@ -5,6 +5,7 @@
 //! indexer's own comparison of the mirror with the chain.
 
 pub mod browser;
+pub mod chaos;
 
 use std::time::Duration;
 

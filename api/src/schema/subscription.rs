@@ -1,6 +1,11 @@
 //! `guaranteeEvents` and `creditConfirmationEvents`: each event the indexer commits, with its
 //! provenance, pushed after the commit's `NOTIFY`. `fromBlock` replays from a block first, so a
 //! client that reconnects resumes from the block of the last event it saw, without gaps.
+//!
+//! A reorg that undoes blocks already delivered rewinds the subscription to the first block
+//! undone, so the new branch's events come (again) in order. The rewind is read from the `reorgs`
+//! table in the same snapshot as the events, before every read: a `NOTIFY` missed while the API's
+//! listener reconnected, or dropped because the subscriber lagged, cannot hide a reorg.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -14,7 +19,7 @@ use super::guarantee::Event;
 use super::types::{parse_bank, parse_id};
 use super::{Api, principal};
 use crate::db::{self, EventRow, Session};
-use crate::notify::{Commit, CommitKind};
+use crate::notify::Commit;
 
 /// Events per read.
 const BATCH: i64 = 200;
@@ -42,6 +47,8 @@ struct Follow {
     /// The last (block, log index) delivered; `None` until the starting point is known.
     after: Option<(i64, i32)>,
     from_block: Option<i64>,
+    /// The id of the last reorg taken into account (0: none), read with the starting point.
+    reorg: i64,
     buffer: VecDeque<EventRow>,
     commits: broadcast::Receiver<Commit>,
 }
@@ -55,10 +62,26 @@ impl Follow {
             }
             let session = Session::new(self.api.pool.clone(), self.api.chain_id);
             if let Some(marker) = session.marker().await? {
-                let after = *self.after.get_or_insert(match self.from_block {
-                    Some(from) => (from - 1, i32::MAX),
-                    None => (marker.block_number, i32::MAX),
-                });
+                let after = match self.after {
+                    None => {
+                        self.reorg = db::reorgs_after(&session, None).await?.map_or(0, |(id, _)| id);
+                        *self.after.insert(match self.from_block {
+                            Some(from) => (from - 1, i32::MAX),
+                            None => (marker.block_number, i32::MAX),
+                        })
+                    }
+                    Some(mut after) => {
+                        if let Some((id, first_undone)) = db::reorgs_after(&session, Some(self.reorg)).await? {
+                            self.reorg = id;
+                            if first_undone <= after.0 {
+                                // Blocks already delivered were replaced: their new events come again.
+                                after = (first_undone - 1, i32::MAX);
+                                self.after = Some(after);
+                            }
+                        }
+                        after
+                    }
+                };
                 let rows = db::events_after(
                     &session,
                     self.kind,
@@ -75,17 +98,8 @@ impl Follow {
                 }
             }
             drop(session);
-            match tokio::time::timeout(POLL, self.commits.recv()).await {
-                Ok(Ok(commit)) if commit.kind == CommitKind::Reorg => {
-                    // Blocks from `from_block` were replaced: deliver their new events again.
-                    if let Some(after) = self.after
-                        && commit.from_block <= after.0
-                    {
-                        self.after = Some((commit.from_block - 1, i32::MAX));
-                    }
-                }
-                Err(_) | Ok(_) => {}
-            }
+            // Any commit, a reconnect of the listener, a lag or the poll interval: look again.
+            let _ = tokio::time::timeout(POLL, self.commits.recv()).await;
         }
     }
 }
@@ -113,7 +127,7 @@ fn follow(
         return Err(crate::Error::invalid("fromBlock", "must not be negative").into());
     }
     let commits = api.notifier.subscribe();
-    let state = Follow { api, kind, record, bank, after: None, from_block, buffer: VecDeque::new(), commits };
+    let state = Follow { api, kind, record, bank, after: None, from_block, reorg: 0, buffer: VecDeque::new(), commits };
     Ok(futures_util::stream::unfold(state, |mut state| async move {
         let item = state.next_event().await;
         Some((item, state))

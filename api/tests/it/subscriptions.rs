@@ -80,3 +80,106 @@ async fn events_arrive_after_commit_and_resume_from_a_block(pool_options: PgPool
     indexer.await.unwrap().unwrap();
     listener.await.unwrap();
 }
+
+/// Runs the API's listener until the returned token is cancelled.
+fn listen(api: &std::sync::Arc<egp_api::schema::Api>) -> (CancellationToken, tokio::task::JoinHandle<()>) {
+    let (api, cancel) = (api.clone(), CancellationToken::new());
+    let token = cancel.clone();
+    (cancel, tokio::spawn(async move { api.notifier.listen(api.pool.clone(), token).await }))
+}
+
+/// The backends of the API's listener on the test's database.
+async fn listener_backends(pool: &sqlx::PgPool) -> Vec<i32> {
+    sqlx::query_scalar("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()")
+        .bind(egp_api::notify::LISTENER_APPLICATION_NAME)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+async fn eventually_true<F: std::future::Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
+async fn a_reorg_while_the_listener_is_away_rewinds_from_the_reorgs_table(
+    pool_options: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    use alloy::providers::Provider;
+    let world = World::start().await;
+    let today = world.today().await;
+    world.issue(BBL, &terms("REORG-0", today)).await;
+    let url = database_url(&options);
+    let cancel = CancellationToken::new();
+    let indexer = tokio::spawn(egp_indexer::run(world.indexer_settings(&url, &[]), cancel.clone()));
+    let pool = pool_options.connect_with(options).await.unwrap();
+    let api = api(pool.clone(), &world.url, Limits::default());
+    let (listener_cancel, listener) = listen(&api);
+    let schema = schema::build(api.clone());
+    eventually_true("the first guarantee mirrored", || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM guarantees").fetch_one(&pool).await.unwrap() > 0
+    })
+    .await;
+    let query = "subscription { guaranteeEvents { name recordId provenance { blockNumber } } }";
+    let mut live = Box::pin(subscribe(&schema, query.to_owned()));
+    let node = world.admin().await;
+    let snapshot: Value = node.provider().raw_request("evm_snapshot".into(), Value::Array(Vec::new())).await.unwrap();
+    let first = tokio::spawn(async move { (next(&mut live).await, live) });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // Two guarantees on a branch that will be replaced; the subscriber sees both.
+    let old =
+        [world.issue(BBL, &terms("REORG-OLD-1", today)).await, world.issue(BBL, &terms("REORG-OLD-2", today)).await];
+    let (event, mut live) = first.await.unwrap();
+    assert_eq!(event["recordId"], hex(old[0]));
+    assert_eq!(next(&mut live).await["recordId"], hex(old[1]));
+
+    // The listener's connection killed under it: it comes back on a new backend.
+    let before = listener_backends(&pool).await;
+    assert_eq!(before.len(), 1, "one listener connection, named {}", egp_api::notify::LISTENER_APPLICATION_NAME);
+    sqlx::query("SELECT pg_terminate_backend($1)").bind(before[0]).execute(&pool).await.unwrap();
+    eventually_true("the listener back on a new connection", || async {
+        listener_backends(&pool).await.iter().any(|pid| !before.contains(pid))
+    })
+    .await;
+
+    // Then away across a reorg: the indexer's NOTIFY of the rollback reaches nobody.
+    listener_cancel.cancel();
+    listener.await.unwrap();
+    eventually_true("the listener's connection closed", || async { listener_backends(&pool).await.is_empty() }).await;
+    let reverted: bool = node.provider().raw_request("evm_revert".into(), (snapshot,)).await.unwrap();
+    assert!(reverted);
+    let mut new = Vec::new();
+    for n in 1..=3 {
+        new.push(world.issue(KBANK, &terms(&format!("REORG-NEW-{n}"), today)).await);
+    }
+    let head = node.provider().get_block_number().await.unwrap() as i64;
+    eventually_true("the reorg rolled back and the new branch indexed", || async {
+        let reorgs = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM reorgs").fetch_one(&pool).await.unwrap();
+        let at = sqlx::query_scalar::<_, i64>("SELECT block_number FROM checkpoints").fetch_one(&pool).await.unwrap();
+        reorgs > 0 && at >= head
+    })
+    .await;
+    let (listener_cancel, listener) = listen(&api);
+
+    // The subscriber rewinds to the first block undone: the new branch's events, in order, even
+    // where their blocks were delivered before (the old branch's).
+    let mut issued = Vec::new();
+    while issued.len() < new.len() {
+        let event = next(&mut live).await;
+        if event["name"] == "GuaranteeIssued" {
+            issued.push(event["recordId"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(issued, new.iter().map(|id| hex(*id)).collect::<Vec<_>>());
+
+    listener_cancel.cancel();
+    listener.await.unwrap();
+    cancel.cancel();
+    indexer.await.unwrap().unwrap();
+}

@@ -1,5 +1,6 @@
 //! egp-indexer against real anvil and real PostgreSQL (a fresh database per test).
 
+mod bad_node;
 #[allow(dead_code, reason = "each test uses part of the shared world")]
 mod common;
 mod copy;

@@ -82,6 +82,11 @@ pub struct Chain {
 }
 
 impl Chain {
+    /// Stops anvil gracefully (SIGTERM), so that it removes its state folder.
+    pub async fn stop(self) -> egp::Result<()> {
+        self._anvil.stop().await
+    }
+
     /// Starts anvil on a free port, mining a block per transaction.
     pub async fn start() -> Self {
         Self::with_block_time(None).await

@@ -11,6 +11,7 @@
 pub mod chain;
 pub mod db;
 pub mod dirs;
+pub mod front;
 pub mod gate;
 pub mod ports;
 pub mod postgres;

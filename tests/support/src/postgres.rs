@@ -102,6 +102,11 @@ impl PrivatePostgres {
         self.url(name)
     }
 
+    /// Whether the server is running (started and not stopped since).
+    pub fn is_running(&self) -> bool {
+        self.running
+    }
+
     /// The server's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()

@@ -4,7 +4,7 @@
 //! from e-GP's side: GraphQL over HTTP with the `egp` key.
 
 use std::path::PathBuf;
-use std::process::Child;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use alloy::providers::Provider;
@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use crate::chain::{Chain, Net, pepper_hex};
 use crate::db::{ScratchDb, psql, server_url};
 use crate::dirs::TempDir;
+use crate::front::RpcFront;
 use crate::gate::RpcGate;
 use crate::ports::free_port;
 use crate::process::{binary, run, spawn};
@@ -43,6 +44,13 @@ pub struct StackOptions {
     /// Run the API from a copy of its binary alone in the stack's folder, that folder as its
     /// working directory (it must need nothing from the checkout).
     pub api_copied_alone: bool,
+    /// The PostgreSQL server to create the stack's database on (`postgres://…/postgres`);
+    /// `DATABASE_URL` when absent.
+    pub database_server: Option<String>,
+    /// Put a [`RpcFront`] between the indexer and the chain.
+    pub indexer_front: bool,
+    /// More arguments for the indexer.
+    pub indexer_args: Vec<String>,
 }
 
 impl Default for StackOptions {
@@ -54,6 +62,9 @@ impl Default for StackOptions {
             rpc_gate: false,
             api_args: Vec::new(),
             api_copied_alone: false,
+            database_server: None,
+            indexer_front: false,
+            indexer_args: Vec::new(),
         }
     }
 }
@@ -85,6 +96,8 @@ pub struct Stack {
     pub api_url: String,
     /// The gate between the API and the chain, with `rpc_gate`.
     pub gate: Option<RpcGate>,
+    /// The front between the indexer and the chain, with `indexer_front`.
+    pub front: Option<RpcFront>,
     options: StackOptions,
     metrics_port: u16,
     api_port: u16,
@@ -105,7 +118,9 @@ impl Stack {
         let chain = Chain::with_block_time(options.block_time).await;
         let net = Net::on(chain, TempDir::kept_on_failure("e2e")).await;
         let dir = net.dir().path().to_owned();
-        let database = ScratchDb::create(&server_url(), "e2e").await.expect("a scratch database");
+        let database = ScratchDb::create(&options.database_server.clone().unwrap_or_else(server_url), "e2e")
+            .await
+            .expect("a scratch database");
         let database_url = database.url().to_owned();
         run(&binary("egp-indexer"), &["--database-url", &database_url, "migrate"], "");
 
@@ -115,6 +130,7 @@ impl Stack {
 
         let api_port = free_port();
         let gate = if options.rpc_gate { Some(RpcGate::open_to(&net.url).await) } else { None };
+        let front = if options.indexer_front { Some(RpcFront::open_to(&net.url).await) } else { None };
         let mut stack = Self {
             consortium: net.consortium().clone(),
             rpc_url: net.url.clone(),
@@ -123,6 +139,7 @@ impl Stack {
             database_url,
             api_url: format!("http://127.0.0.1:{api_port}/graphql"),
             gate,
+            front,
             options,
             metrics_port: free_port(),
             api_port,
@@ -143,11 +160,12 @@ impl Stack {
     }
 
     fn indexer_args(&self) -> Vec<String> {
-        [
+        let rpc_url = self.front.as_ref().map_or_else(|| self.rpc_url.clone(), RpcFront::url);
+        let mut args: Vec<String> = [
             "--database-url",
             &self.database_url,
             "--rpc-url",
-            &self.rpc_url,
+            &rpc_url,
             "--manifest",
             &self.manifest.display().to_string(),
             "--poll-interval-ms",
@@ -159,7 +177,9 @@ impl Stack {
         ]
         .iter()
         .map(ToString::to_string)
-        .collect()
+        .collect();
+        args.extend(self.options.indexer_args.iter().cloned());
+        args
     }
 
     fn api_args(&self) -> Vec<String> {
@@ -341,5 +361,62 @@ impl Stack {
     /// Runs a query on the stack's database through `psql`, returning its unaligned output.
     pub fn sql(&self, query: &str) -> String {
         psql(&self.database_url, query)
+    }
+}
+
+/// What a fault-injection run needs: a graceful stop, liveness, and reads that may fail.
+impl Stack {
+    /// Stops everything, anvil with SIGTERM so that it removes its state folder (a SIGKILL,
+    /// as on drop, leaves it behind).
+    pub async fn shutdown(mut self) {
+        self.kill_api();
+        self.kill_indexer();
+        let _ = self.net.chain.stop().await;
+    }
+
+    /// Whether the indexer process is running (it was not killed, or was started again).
+    pub fn indexer_running(&self) -> bool {
+        self.indexer.is_some()
+    }
+
+    /// Whether the API process is running.
+    pub fn api_running(&self) -> bool {
+        self.api.is_some()
+    }
+
+    /// Whether the indexer process is alive; `false` once it exited on its own (a panic or a
+    /// fatal error), or when it is not started.
+    pub fn indexer_alive(&mut self) -> bool {
+        self.indexer.as_mut().is_some_and(|service| matches!(service.0.try_wait(), Ok(None)))
+    }
+
+    /// The indexer's arguments, for a second indexer on another database (`--database-url`
+    /// replaced) reading the chain directly, without metrics.
+    pub fn clean_indexer_args(&self, database_url: &str) -> Vec<String> {
+        let mut args = self.indexer_args();
+        args[1] = database_url.to_owned();
+        args[3] = self.rpc_url.clone();
+        // The running indexer holds the metrics port.
+        if let Some(at) = args.iter().position(|arg| arg == "--metrics-addr") {
+            args.drain(at..at + 2);
+        }
+        args
+    }
+
+    /// [`Stack::sql`] that gives `None` when `psql` fails (the server is away).
+    pub fn try_sql(&self, query: &str) -> Option<String> {
+        let output =
+            Command::new("psql").args(["-X", "-q", "-t", "-A", &self.database_url, "-c", query]).output().ok()?;
+        if !output.status.success() {
+            return None;
+        }
+        String::from_utf8(output.stdout).ok()
+    }
+
+    /// Whether the API answers a query (with data or an error).
+    pub async fn api_answers(&self) -> bool {
+        let body = json!({ "query": "{ banks { code } }" }).to_string();
+        let request = self.http.post(&self.api_url).header("authorization", format!("Bearer {EGP_KEY}"));
+        request.header("content-type", "application/json").body(body).send().await.is_ok()
     }
 }
