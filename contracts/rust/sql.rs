@@ -79,7 +79,7 @@ mod satang {
 
     impl Encode<'_, Postgres> for Satang {
         fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
-            <&str as Encode<Postgres>>::encode(&self.0.to_string(), buf)
+            <String as Encode<Postgres>>::encode_by_ref(&self.0.to_string(), buf)
         }
     }
 }

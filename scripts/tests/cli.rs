@@ -313,7 +313,7 @@ fn egp_chain_names_where_it_looked_for_anvil() {
     // A definition file given on the command line overrides the built-in one.
     let custom = dir.join("consortium.json");
     let built_in: serde_json::Value = serde_json::from_str(LocalConsortium::EMBEDDED).unwrap();
-    let mut other = built_in.clone();
+    let mut other = built_in;
     other["agencies"] = serde_json::json!([{ "code": "21009", "name": "A" }, { "code": "21009", "name": "B" }]);
     std::fs::write(&custom, other.to_string()).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_egp"))

@@ -51,7 +51,7 @@ impl Seen {
             // A rewind: what comes up to where it stood is delivered again, legitimately.
             self.rewinds.push(key.0);
             self.replay_until = Some(self.replay_until.map_or(last, |until| until.max(last)));
-        } else if known && !self.replay_until.is_some_and(|until| place <= until) {
+        } else if known && self.replay_until.is_none_or(|until| place > until) {
             self.duplicates += 1;
         }
         if self.replay_until.is_some_and(|until| place > until) {

@@ -178,9 +178,8 @@ async fn forward(State(shared): State<Shared>, body: Bytes) -> Response {
         .body(body.clone())
         .send()
         .await;
-    let answer = match answer {
-        Ok(answer) => answer,
-        Err(_) => return (StatusCode::BAD_GATEWAY, "the node did not answer").into_response(),
+    let Ok(answer) = answer else {
+        return (StatusCode::BAD_GATEWAY, "the node did not answer").into_response();
     };
     let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let bytes = answer.bytes().await.unwrap_or_default();
