@@ -10,8 +10,8 @@ mod shipped;
 mod subscriptions;
 
 use chrono::{Days, NaiveDate};
-use egp::bank::{ConfirmationPurpose, ConfirmationTerms, Expiry, GuaranteeTerms, reference_hash};
-use egp_contracts::{Code, GuaranteeType, Satang, ThaiId};
+use egp::bank::{ConfirmationPurpose, ConfirmationTerms, reference_hash};
+use egp_contracts::{Code, Satang};
 use egp_testkit::Stack;
 
 /// The DOMAIN.md example company id and another valid id: the suppliers of these tests.
@@ -26,24 +26,7 @@ pub(crate) async fn today(stack: &Stack) -> NaiveDate {
     stack.net().today().await
 }
 
-/// A performance guarantee of 1,250,000.00 THB for the Department of Highways.
-pub(crate) fn terms(bank_ref: &str, applicant: &str, today: NaiveDate) -> GuaranteeTerms {
-    GuaranteeTerms {
-        bank_ref: bank_ref.to_owned(),
-        branch: code("0001"),
-        guarantee_type: GuaranteeType::PERF,
-        amount: Satang(125_000_000),
-        issue_date: today,
-        effective_date: today,
-        expiry: Expiry::Fixed(today.checked_add_days(Days::new(365)).expect("a date")),
-        agency: code("21009"),
-        project_number: code("69029460012"),
-        contract_number: "CGD-2569/0042".to_owned(),
-        applicant: applicant.parse::<ThaiId>().expect("a valid id"),
-        applicant_type: None,
-        document_hash: reference_hash(&format!("document {bank_ref}")),
-    }
-}
+pub(crate) use egp_testkit::guarantee_terms as terms;
 
 /// A project credit confirmation of `credit_line` for a 20,000,000.00 THB budget.
 pub(crate) fn confirmation(bank_ref: &str, supplier: &str, credit_line: Satang, today: NaiveDate) -> ConfirmationTerms {

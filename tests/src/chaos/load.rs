@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use egp::Egp;
-use egp::bank::{Expiry, GuaranteeTerms, reference_hash};
-use egp_contracts::{BankCode, Code, GuaranteeType, Satang, ThaiId};
+use egp::bank::{GuaranteeTerms, reference_hash};
+use egp_contracts::{BankCode, Code, Satang};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::sync::mpsc;
@@ -35,21 +35,7 @@ fn code(text: &str) -> Code {
 }
 
 fn terms(bank_ref: &str, today: NaiveDate) -> GuaranteeTerms {
-    GuaranteeTerms {
-        bank_ref: bank_ref.to_owned(),
-        branch: code("0001"),
-        guarantee_type: GuaranteeType::PERF,
-        amount: Satang(125_000_000),
-        issue_date: today,
-        effective_date: today,
-        expiry: Expiry::Fixed(today.checked_add_days(Days::new(365)).expect("a date")),
-        agency: code("21009"),
-        project_number: code("69029460012"),
-        contract_number: "CGD-2569/0042".to_owned(),
-        applicant: "0105564012347".parse::<ThaiId>().expect("a valid id"),
-        applicant_type: None,
-        document_hash: reference_hash(&format!("document {bank_ref}")),
-    }
+    egp_testkit::guarantee_terms(bank_ref, "0105564012347", today)
 }
 
 /// Held (shared) by every step of the load while it sends and waits for its receipt; a reorg

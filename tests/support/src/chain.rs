@@ -10,12 +10,12 @@ use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use egp::Egp;
-use egp::bank::GuaranteeTerms;
+use egp::bank::{Expiry, GuaranteeTerms, reference_hash};
 use egp::deploy::DeployReport;
 use egp::local::{AnvilOptions, LocalChain, LocalConsortium, start_anvil};
-use egp_contracts::{BankCode, Pepper, dates};
+use egp_contracts::{BankCode, Code, GuaranteeType, Pepper, Satang, ThaiId, dates};
 
 use crate::dirs::TempDir;
 use crate::ports::free_port;
@@ -231,5 +231,25 @@ impl Net {
         let now = self.reader().await.chain_time().await.expect("chain time");
         assert!(now <= moment, "the chain is already past {moment}");
         self.advance_time(moment + 1 - now).await;
+    }
+}
+
+/// A performance guarantee of 1,250,000.00 THB for the Department of Highways, a year of cover
+/// from `today`, applied for by `applicant` (a Thai id).
+pub fn guarantee_terms(bank_ref: &str, applicant: &str, today: NaiveDate) -> GuaranteeTerms {
+    GuaranteeTerms {
+        bank_ref: bank_ref.to_owned(),
+        branch: Code::new("0001").expect("a code"),
+        guarantee_type: GuaranteeType::PERF,
+        amount: Satang(125_000_000),
+        issue_date: today,
+        effective_date: today,
+        expiry: Expiry::Fixed(today.checked_add_days(Days::new(365)).expect("a date")),
+        agency: Code::new("21009").expect("a code"),
+        project_number: Code::new("69029460012").expect("a code"),
+        contract_number: "CGD-2569/0042".to_owned(),
+        applicant: applicant.parse::<ThaiId>().expect("a valid id"),
+        applicant_type: None,
+        document_hash: reference_hash(&format!("document {bank_ref}")),
     }
 }
