@@ -250,7 +250,7 @@ impl ActionMutation {
         outbox(ctx, "take actions")?;
         let target = Target::new(&input.idempotency_key, &input.guarantee, &input.agency_code)?;
         let given_date = input.obligations_ended.as_deref().map(|d| parse_date("obligationsEnded", d)).transpose()?;
-        let obligations_ended = given_date.unwrap_or_else(today);
+        let obligations_ended = given_date.unwrap_or_else(|| today(None));
         let given = json!({ "obligationsEnded": given_date.map(|d| d.to_string()) });
         let args = json!({ "obligationsEnded": obligations_ended.to_string() });
         submit(ctx, target.request(GatewayStep::Release { obligations_ended }, given, args, None)).await

@@ -91,12 +91,12 @@ impl PartyQuery {
         who.require_browse("read suppliers")?;
         let api = api(ctx);
         let commitment = commit_tax_id(&api.pepper, &tax_id)?;
+        let session = session(ctx)?;
         let date = match as_of.as_deref() {
             Some(d) => parse_date("asOf", d)?,
-            None => today(),
+            None => today(session.marker().await?.as_ref()),
         };
         let bank = who.bank().map(|b| i32::from(b.get()));
-        let session = session(ctx)?;
         let filter = GuaranteeFilter { applicant: Some(commitment.clone()), visible_bank: bank, ..Default::default() };
         let mut exposure = 0u128;
         let mut by_status = Vec::new();

@@ -4,7 +4,7 @@
 use async_graphql::SimpleObject;
 use egp_contracts::{Satang, dates};
 
-use crate::db::ProvenanceRow;
+use crate::db::{Marker, ProvenanceRow};
 use crate::{Error, Result};
 
 /// A JSON value for the `JSON` scalar (`Json<JsonValue>`), its numbers served as numbers.
@@ -171,9 +171,14 @@ pub(crate) fn commit_tax_id(pepper: &egp_contracts::Pepper, tax_id: &str) -> Res
     Ok(id.commit(pepper).to_vec())
 }
 
-/// Today in Bangkok, by the wall clock.
-pub(crate) fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&dates::bangkok()).date_naive()
+/// Today in Bangkok: the later of the wall clock's date and the date of the newest indexed block
+/// (`marker`). The contracts decide what is in force by the chain's clock, so a chain whose clock
+/// runs ahead (a development chain moved forward) is answered by its own date; a mirror that lags
+/// never turns the date back.
+pub(crate) fn today(marker: Option<&Marker>) -> chrono::NaiveDate {
+    let wall = chrono::Utc::now().timestamp().max(0) as u64;
+    let chain = marker.and_then(|m| m.block_timestamp).map_or(0, |t| t.max(0) as u64);
+    dates::bangkok_date(wall.max(chain))
 }
 
 #[cfg(test)]

@@ -309,7 +309,7 @@ fn check_confirmation(
 #[Object]
 impl VerifyQuery {
     /// Whether a guarantee is good for what e-GP needs it for on a date (default: today in
-    /// Bangkok): the right agency, project and type, in force on the date, not claimed,
+    /// Bangkok, by the later of the wall clock and the newest indexed block): the right agency, project and type, in force on the date, not claimed,
     /// suspended or ended, with at least `minimumOutstanding` satang outstanding. With
     /// `fresh: true` the contract is also read at the indexed block and compared.
     #[allow(clippy::too_many_arguments, reason = "a flat list of what e-GP checks")]
@@ -331,7 +331,7 @@ impl VerifyQuery {
         let minimum = minimum_outstanding.as_deref().map(|m| parse_amount("minimumOutstanding", m)).transpose()?;
         let date = match on_date.as_deref() {
             Some(d) => parse_date("onDate", d)?,
-            None => today(),
+            None => today(session(ctx)?.marker().await?.as_ref()),
         };
         let on_date = date.format("%Y-%m-%d").to_string();
         let Some(guarantee) = visible_guarantee(ctx, id).await? else {

@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use chrono::NaiveDate;
 use egp_store::{ConfirmationStatus, ExpiryType};
 
 use super::render::{both, escape, field, layout, sentence};
@@ -77,8 +78,9 @@ fn heading(out: &mut String, title: Words) {
 }
 
 /// The status card: the status in words, then whether the record is valid today and why not.
-fn status(out: &mut String, (words, tone): (Words, Tone), valid: bool, reasons: &[(String, String)]) {
-    let (day_th, day_en) = words::date(egp_contracts::dates::start_of_day(today()));
+/// `day` is the date the validity is judged on.
+fn status(out: &mut String, (words, tone): (Words, Tone), day: NaiveDate, valid: bool, reasons: &[(String, String)]) {
+    let (day_th, day_en) = words::date(egp_contracts::dates::start_of_day(day));
     let _ = writeln!(out, "<section class=\"card status {}\" aria-live=\"polite\">", tone.class());
     out.push_str("<p class=\"label\">สถานะ · <span lang=\"en\">Status</span></p>\n");
     let _ = writeln!(out, "<p class=\"words\" id=\"status-th\">{}</p>", escape(words.th));
@@ -116,10 +118,11 @@ fn guarantee(
         th: "หนังสือค้ำประกันอิเล็กทรอนิกส์", en: "Electronic letter of guarantee (e-LG)"
     };
     heading(out, title);
-    let reasons = check_guarantee(&Guarantee(row.clone()), None, None, None, None, today())?;
+    let day = today(marker);
+    let reasons = check_guarantee(&Guarantee(row.clone()), None, None, None, None, day)?;
     let reasons: Vec<(String, String)> =
         reasons.into_iter().map(|r| (words::reason_th(r.code).to_owned(), sentence(&r.message))).collect();
-    status(out, words::guarantee_status(row.status), reasons.is_empty(), &reasons);
+    status(out, words::guarantee_status(row.status), day, reasons.is_empty(), &reasons);
 
     out.push_str("<section class=\"card\">\n<dl>\n");
     row_bank(out, row.bank_code, bank);
@@ -187,13 +190,14 @@ fn confidential(out: &mut String, row: &GuaranteeRow, marker: Option<&Marker>) -
         th: "หนังสือค้ำประกัน (รายละเอียดเป็นความลับ)", en: "Guarantee (details confidential)"
     };
     heading(out, title);
-    let valid = check_guarantee(&Guarantee(row.clone()), None, None, None, None, today())?.is_empty();
+    let day = today(marker);
+    let valid = check_guarantee(&Guarantee(row.clone()), None, None, None, None, day)?.is_empty();
     let words = if valid {
         (Words { th: "มีอยู่และใช้ได้", en: "Exists and is valid" }, Tone::Good)
     } else {
         (Words { th: "มีอยู่ แต่ใช้ไม่ได้", en: "Exists but is not valid" }, Tone::Bad)
     };
-    status(out, words, valid, &[]);
+    status(out, words, day, valid, &[]);
     out.push_str("<section class=\"card\">\n<p class=\"notice\">รายละเอียดของหลักประกันประเภทนี้เปิดเผยได้เฉพาะแก่ e-GP และธนาคารผู้ออก \
         <span lang=\"en\">The details of this kind of guarantee are confidential until e-GP's rules allow them: only e-GP and the \
         issuing bank see them.</span></p>\n<dl>\n");
@@ -213,9 +217,10 @@ fn confirmation(
     };
     heading(out, title);
     let valid_until = parse_u64(C, &row.valid_until)?;
-    let lapsed = valid_until < egp_contracts::dates::start_of_day(today());
+    let day = today(marker);
+    let lapsed = valid_until < egp_contracts::dates::start_of_day(day);
     let valid = row.status == ConfirmationStatus::Valid && !lapsed;
-    status(out, words::confirmation_status(row.status, lapsed), valid, &[]);
+    status(out, words::confirmation_status(row.status, lapsed), day, valid, &[]);
     out.push_str("<section class=\"card\">\n<dl>\n");
     row_bank(out, row.bank_code, bank);
     row_text(out, "bank-ref", "เลขที่อ้างอิงของธนาคาร", "Bank reference", &row.bank_ref);

@@ -1,5 +1,6 @@
 //! `verifyGuarantee`: every reason a guarantee can fail, `fresh: true` against the contract
-//! (including a row tampered in the database), and the `verify` role's minimal view.
+//! (including a row tampered in the database), the `verify` role's minimal view, and the date
+//! asked by default when the chain's clock runs ahead of the wall clock.
 
 use chrono::Days;
 use egp::bank::reference_hash;
@@ -152,4 +153,31 @@ async fn every_reason_fresh_reads_and_the_verify_role(pool_options: PgPoolOption
     assert_eq!(hidden["data"]["verifyGuarantee"]["reasons"][0]["code"], "NOT_FOUND");
     let browse = run(&schema, verifier, &format!(r#"{{ guarantee(id: "{}") {{ id }} }}"#, hex(new)), empty()).await;
     assert_eq!(codes(&browse), ["FORBIDDEN"]);
+}
+
+/// The contracts judge by the chain's clock: on a chain whose clock runs days ahead of the wall
+/// clock (a development chain moved forward), a guarantee in force from the chain's date is valid
+/// when no date is asked, and the answer names that date.
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
+async fn without_a_date_a_chain_ahead_of_the_wall_clock_is_judged_on_its_own_date(
+    pool_options: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    let world = World::start().await;
+    world.advance_time(3 * 86_400).await;
+    let chain_today = world.today().await;
+    let wall_today = egp_contracts::dates::bangkok_date(chrono::Utc::now().timestamp() as u64);
+    assert!(chain_today > wall_today, "the chain's date {chain_today} is ahead of the wall clock's {wall_today}");
+    let ahead = world.issue_accepted(BBL, &terms("AHEAD", chain_today)).await;
+
+    world.index(&database_url(&options)).await;
+    let schema = schema(pool_options.connect_with(options).await.unwrap(), &world.url);
+    let response = run(&schema, egp(), VERIFY, json!({ "id": hex(ahead) })).await;
+    let answer = &response["data"]["verifyGuarantee"];
+    assert_eq!(answer["valid"], true, "{response:#}");
+    assert_eq!(answer["onDate"], chain_today.to_string());
+
+    // A date asked for is still the date answered.
+    let response = run(&schema, egp(), VERIFY, json!({ "id": hex(ahead), "on": wall_today.to_string() })).await;
+    assert_eq!(reason_codes(&response), ["NOT_YET_EFFECTIVE"], "{response:#}");
 }
