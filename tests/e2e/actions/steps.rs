@@ -133,7 +133,7 @@ async fn every_agency_step_through_the_api_reaches_final_with_its_event_in_the_h
 
 #[tokio::test]
 async fn a_refusal_is_failed_at_once_and_a_node_that_is_down_is_clear_or_retried_never_internal() {
-    let mut stack = Stack::start(StackOptions { gateway: true, rpc_gate: true, ..StackOptions::default() }).await;
+    let mut stack = Stack::start(StackOptions { gateway: true, api_front: true, ..StackOptions::default() }).await;
     let today = today(&stack).await;
     let bank = stack.bank(2).await;
     for bank_ref in ["LG-NO-1", "LG-NO-2"] {
@@ -191,13 +191,13 @@ async fn a_refusal_is_failed_at_once_and_a_node_that_is_down_is_clear_or_retried
     assert_eq!(codes(&bad), ["BAD_USER_INPUT"]);
 
     // The node is down: the mutation cannot be simulated, so it is refused and nothing is stored.
-    stack.gate.as_mut().unwrap().close().await;
+    stack.api_front.as_mut().unwrap().refuse().await;
     let down = send(&stack, "acceptGuarantee", input("down-accept-2", "LG-NO-2")).await;
     assert_eq!(codes(&down), ["NODE_UNAVAILABLE"], "{down:#}");
-    stack.gate.as_mut().unwrap().reopen().await;
+    stack.api_front.as_mut().unwrap().resume().await;
 
     // The node stops taking transactions after the action is queued: it is retried, then sent once.
-    stack.gate.as_ref().unwrap().refuse_sends(true);
+    stack.api_front.as_ref().unwrap().refuse_sends(true);
     let queued = act(&stack, "acceptGuarantee", input("down-accept-2", "LG-NO-2")).await;
     assert_eq!(queued["status"], "PENDING", "the retry of a refused request is a new action: {queued:#}");
     let id = queued["id"].as_str().unwrap().to_owned();
@@ -212,11 +212,11 @@ async fn a_refusal_is_failed_at_once_and_a_node_that_is_down_is_clear_or_retried
     };
     assert_eq!(retrying["status"], "SUBMITTED", "signed and recorded, not yet taken: {retrying:#}");
     assert_eq!(retrying["retrying"], "the chain node is unreachable; retrying");
-    stack.gate.as_mut().unwrap().close().await;
+    stack.api_front.as_mut().unwrap().refuse().await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(action(&stack, &id).await["status"], "SUBMITTED");
-    stack.gate.as_mut().unwrap().reopen().await;
-    stack.gate.as_ref().unwrap().refuse_sends(false);
+    stack.api_front.as_mut().unwrap().resume().await;
+    stack.api_front.as_ref().unwrap().refuse_sends(false);
     let done = settled(&stack, &id).await;
     assert_eq!(done["status"], "FINAL", "{done:#}");
     assert!(done["retrying"].is_null());

@@ -1,11 +1,13 @@
 //! An RPC front: an HTTP proxy in front of a real node's JSON-RPC endpoint that can take the node
 //! away or make it answer wrongly without touching the node. Open, it passes every request on.
 //! It can refuse connections (nothing listens on its port) or hang them (requests are held
-//! without an answer) for a while, and answer the next few calls with malformed JSON, with a
-//! block whose number is not the one asked, or with logs carrying a topic no contract has.
+//! without an answer) for a while, answer `eth_sendRawTransaction` with HTTP 503 and send nothing
+//! on (as a load balancer in front of a dead node would), and answer the next few calls with
+//! malformed JSON, with a block whose number is not the one asked, or with logs carrying a topic
+//! no contract has.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -46,6 +48,8 @@ struct Shared {
     hanging: Arc<AtomicU32>,
     /// Wrong answers given so far.
     tampered: Arc<AtomicU64>,
+    /// `eth_sendRawTransaction` is answered 503 while this is set.
+    refuse_sends: Arc<AtomicBool>,
 }
 
 /// The front (stops listening when dropped).
@@ -69,6 +73,7 @@ impl RpcFront {
             pending: Arc::default(),
             hanging: Arc::default(),
             tampered: Arc::default(),
+            refuse_sends: Arc::default(),
         };
         let mut front = Self { address, shared, open: None };
         front.serve(listener);
@@ -126,6 +131,11 @@ impl RpcFront {
         panic!("the front cannot listen on {} again", self.address);
     }
 
+    /// Whether `eth_sendRawTransaction` is answered 503 (and not passed on).
+    pub fn refuse_sends(&self, refuse: bool) {
+        self.shared.refuse_sends.store(refuse, Ordering::SeqCst);
+    }
+
     /// Gives `tamper` as the answer to the next `count` calls it applies to.
     pub fn tamper(&self, tamper: Tamper, count: u32) {
         let mut pending = self.shared.pending.lock().expect("the front's state");
@@ -166,6 +176,9 @@ fn take(counter: &mut u32) -> bool {
 async fn forward(State(shared): State<Shared>, body: Bytes) -> Response {
     while shared.hanging.load(Ordering::SeqCst) != 0 {
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    if shared.refuse_sends.load(Ordering::SeqCst) && body.windows(22).any(|w| w == b"eth_sendRawTransaction") {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the node is down").into_response();
     }
     if take(&mut shared.pending.lock().expect("the front's state").malformed) {
         shared.tampered.fetch_add(1, Ordering::Relaxed);

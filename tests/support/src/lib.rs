@@ -1,9 +1,10 @@
 //! egp-testkit: the fixtures every crate's tests and the benchmarks share, one module each — a
 //! free port ([`ports`]), a temporary folder ([`dirs`]), a scratch database on the shared server
 //! ([`db`]), a PostgreSQL server of a test's own to stop and crash ([`postgres`]), anvil with the
-//! contracts deployed ([`chain`]), a gate in front of the node ([`gate`]), workspace binaries run
-//! as processes ([`process`]) and the whole stack — anvil, a database, `egp-indexer` and
-//! `egp-api` as processes — for end-to-end tests ([`stack`]).
+//! contracts deployed ([`chain`]), a proxy in front of the node that takes it away or makes it
+//! answer wrongly ([`front`]), workspace binaries run as processes ([`process`]) and the whole
+//! stack — anvil, a database, `egp-indexer` and `egp-api` as processes — for end-to-end tests
+//! ([`stack`]).
 //!
 //! Nothing here is mocked: real anvil, real PostgreSQL, the real binaries. The indexer and the
 //! API are run as processes, so this crate depends on neither and both can use it.
@@ -12,7 +13,6 @@ pub mod chain;
 pub mod db;
 pub mod dirs;
 pub mod front;
-pub mod gate;
 pub mod ports;
 pub mod postgres;
 pub mod process;

@@ -18,7 +18,6 @@ use crate::chain::{Chain, Net, pepper_hex};
 use crate::db::{ScratchDb, psql, server_url};
 use crate::dirs::TempDir;
 use crate::front::RpcFront;
-use crate::gate::RpcGate;
 use crate::ports::free_port;
 use crate::process::{binary, run, spawn};
 
@@ -37,8 +36,8 @@ pub struct StackOptions {
     pub poll_interval_ms: u64,
     /// Give the API the local gateway's wallet (mutations on).
     pub gateway: bool,
-    /// Put an [`RpcGate`] between the API and the chain (the indexer reads the chain directly).
-    pub rpc_gate: bool,
+    /// Put an [`RpcFront`] between the API and the chain (the indexer reads the chain directly).
+    pub api_front: bool,
     /// More arguments for the API.
     pub api_args: Vec<String>,
     /// Run the API from a copy of its binary alone in the stack's folder, that folder as its
@@ -59,7 +58,7 @@ impl Default for StackOptions {
             block_time: None,
             poll_interval_ms: 50,
             gateway: false,
-            rpc_gate: false,
+            api_front: false,
             api_args: Vec::new(),
             api_copied_alone: false,
             database_server: None,
@@ -94,8 +93,8 @@ pub struct Stack {
     pub database_url: String,
     /// `http://…/graphql`.
     pub api_url: String,
-    /// The gate between the API and the chain, with `rpc_gate`.
-    pub gate: Option<RpcGate>,
+    /// The front between the API and the chain, with `api_front`.
+    pub api_front: Option<RpcFront>,
     /// The front between the indexer and the chain, with `indexer_front`.
     pub front: Option<RpcFront>,
     options: StackOptions,
@@ -129,7 +128,7 @@ impl Stack {
         std::fs::write(dir.join("api-keys"), line).expect("keys file");
 
         let api_port = free_port();
-        let gate = if options.rpc_gate { Some(RpcGate::open_to(&net.url).await) } else { None };
+        let api_front = if options.api_front { Some(RpcFront::open_to(&net.url).await) } else { None };
         let front = if options.indexer_front { Some(RpcFront::open_to(&net.url).await) } else { None };
         let mut stack = Self {
             consortium: net.consortium().clone(),
@@ -138,7 +137,7 @@ impl Stack {
             dir,
             database_url,
             api_url: format!("http://127.0.0.1:{api_port}/graphql"),
-            gate,
+            api_front,
             front,
             options,
             metrics_port: free_port(),
@@ -183,7 +182,7 @@ impl Stack {
     }
 
     fn api_args(&self) -> Vec<String> {
-        let rpc_url = self.gate.as_ref().map_or_else(|| self.rpc_url.clone(), RpcGate::url);
+        let rpc_url = self.api_front.as_ref().map_or_else(|| self.rpc_url.clone(), RpcFront::url);
         let mut args: Vec<String> = [
             "--database-url",
             &self.database_url,
