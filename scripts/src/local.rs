@@ -188,7 +188,18 @@ pub struct AnvilOptions {
     pub block_time: Option<u64>,
     /// Keep the chain's state in this file across restarts (loaded at start, saved at exit).
     pub state: Option<PathBuf>,
+    /// Keep the states of the latest [`IN_MEMORY_STATES`] blocks in memory and none on disk
+    /// (`--prune-history`), for a chain that `anvil_rollback` reorganises: by default anvil
+    /// moves older states to its disk cache (`~/.foundry/anvil/tmp`; past about 500 blocks it
+    /// keeps as few as the latest 10 in memory), and anvil 1.7.1 rolled back onto a state from
+    /// that cache has lost the contracts' code, so every later call answers empty. With this,
+    /// calls at blocks further below the head fail instead.
+    pub states_in_memory: bool,
 }
+
+/// How many of the latest blocks' states anvil keeps with [`AnvilOptions::states_in_memory`]; a
+/// rollback must be shallower.
+pub const IN_MEMORY_STATES: u64 = 64;
 
 /// A running local chain; stopping it (or dropping this) ends anvil.
 #[derive(Debug)]
@@ -244,6 +255,9 @@ pub async fn start_anvil(consortium: &LocalConsortium, options: &AnvilOptions) -
     }
     if let Some(state) = &options.state {
         command.arg("--state").arg(state);
+    }
+    if options.states_in_memory {
+        command.args(["--prune-history", &IN_MEMORY_STATES.to_string()]);
     }
     let child =
         command.spawn().map_err(|error| Error::Anvil { path: options.anvil.clone(), reason: error.to_string() })?;

@@ -301,6 +301,7 @@ async fn chain(cli: &Cli, args: &super::args::ChainArgs) -> Result<()> {
         port: args.port.unwrap_or(consortium.port),
         block_time: args.block_time,
         state: args.state.clone(),
+        states_in_memory: false,
     };
     let mut local = egp::local::start_anvil(&consortium, &options).await?;
     output::note(format!(

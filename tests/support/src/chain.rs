@@ -89,24 +89,39 @@ impl Chain {
 
     /// Starts anvil on a free port, mining a block per transaction.
     pub async fn start() -> Self {
-        Self::with_block_time(None).await
+        Self::with_options(ChainOptions::default()).await
     }
 
-    /// Starts anvil on a free port (`block_time`: seconds between blocks); retries on another
-    /// port if one was taken in between.
-    pub async fn with_block_time(block_time: Option<u64>) -> Self {
+    /// Starts anvil on a free port with `options`; retries on another port if one was taken in
+    /// between.
+    pub async fn with_options(options: ChainOptions) -> Self {
         let consortium = LocalConsortium::embedded().expect("anvil/consortium.json");
         let mut last = None;
         for _ in 0..5 {
-            let options =
-                AnvilOptions { anvil: egp_contracts::tools::anvil(), port: free_port(), block_time, state: None };
-            match start_anvil(&consortium, &options).await {
+            let anvil = AnvilOptions {
+                anvil: egp_contracts::tools::anvil(),
+                port: free_port(),
+                block_time: options.block_time,
+                state: None,
+                states_in_memory: options.states_in_memory,
+            };
+            match start_anvil(&consortium, &anvil).await {
                 Ok(anvil) => return Self { url: anvil.url.clone(), consortium, _anvil: anvil },
                 Err(error) => last = Some(error),
             }
         }
         panic!("anvil did not start (scripts/bootstrap installs it): {}", last.expect("five attempts"));
     }
+}
+
+/// What a test chooses of anvil's settings (the kit chooses the binary and a free port).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChainOptions {
+    /// Seconds between blocks; `None` mines a block per transaction.
+    pub block_time: Option<u64>,
+    /// Keep the latest blocks' states in memory only ([`AnvilOptions::states_in_memory`]), for
+    /// a chain that `anvil_rollback` reorganises.
+    pub states_in_memory: bool,
 }
 
 /// A chain with the contracts deployed and the local consortium's roles set up.

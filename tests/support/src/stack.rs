@@ -14,7 +14,7 @@ use egp::Egp;
 use egp::local::LocalConsortium;
 use serde_json::{Value, json};
 
-use crate::chain::{Chain, Net, pepper_hex};
+use crate::chain::{Chain, ChainOptions, Net, pepper_hex};
 use crate::db::{ScratchDb, psql, server_url};
 use crate::dirs::TempDir;
 use crate::front::RpcFront;
@@ -32,6 +32,9 @@ const GATEWAY_MNEMONIC_ENV: &str = "EGP_E2E_GATEWAY_MNEMONIC";
 pub struct StackOptions {
     /// Seconds between blocks (`None`: a block per transaction).
     pub block_time: Option<u64>,
+    /// Keep anvil's states of the latest blocks in memory only, for a chain reorganised with
+    /// `anvil_rollback` ([`egp::local::AnvilOptions::states_in_memory`]).
+    pub anvil_states_in_memory: bool,
     /// How often the indexer polls the head.
     pub poll_interval_ms: u64,
     /// Give the API the local gateway's wallet (mutations on).
@@ -56,6 +59,7 @@ impl Default for StackOptions {
     fn default() -> Self {
         Self {
             block_time: None,
+            anvil_states_in_memory: false,
             poll_interval_ms: 50,
             gateway: false,
             api_front: false,
@@ -114,7 +118,11 @@ impl Stack {
     /// Starts anvil, deploys with the local consortium's roles, creates and migrates a database
     /// and starts the indexer and the API; returns once the API answers.
     pub async fn start(options: StackOptions) -> Self {
-        let chain = Chain::with_block_time(options.block_time).await;
+        let chain = Chain::with_options(ChainOptions {
+            block_time: options.block_time,
+            states_in_memory: options.anvil_states_in_memory,
+        })
+        .await;
         let net = Net::on(chain, TempDir::kept_on_failure("e2e")).await;
         let dir = net.dir().path().to_owned();
         let database = ScratchDb::create(&options.database_server.clone().unwrap_or_else(server_url), "e2e")
