@@ -12,6 +12,7 @@ use alloy::eips::BlockNumberOrTag;
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::Filter;
 
+use crate::chaos::faults::ReorgMade;
 use crate::chaos::subscriber::{EventKey, Seen};
 use egp_testkit::Stack;
 use egp_testkit::postgres::PrivatePostgres;
@@ -147,10 +148,10 @@ pub fn canonical_guarantee_events(stack: &Stack) -> BTreeSet<EventKey> {
         .collect()
 }
 
-/// The first block undone of every reorg the mirror rolled back.
-fn reorg_starts(stack: &Stack) -> Vec<(u64, u64)> {
+/// The blocks undone (first, last) of every reorg the mirror rolled back, in order.
+fn reorgs_rolled_back(stack: &Stack) -> Vec<(u64, u64)> {
     stack
-        .sql("SELECT from_block, to_block FROM reorgs")
+        .sql("SELECT from_block, to_block FROM reorgs ORDER BY id")
         .lines()
         .filter_map(|line| {
             let (from, to) = line.split_once('|')?;
@@ -159,13 +160,14 @@ fn reorg_starts(stack: &Stack) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// Each subscriber got every canonical event, none twice outside its resumes and rewinds, and
-/// went back only where a reorg was rolled back.
+/// Each subscriber got every canonical event, none twice outside its resumes and rewinds, went
+/// back only into blocks a reorg rolled back, and every event it got that a reorg removed was
+/// followed by a step back past it.
 pub fn subscribers(stack: &Stack, seen: &[Seen]) -> Check {
     let canonical = canonical_guarantee_events(stack);
-    let reorgs = reorg_starts(stack);
+    let reorgs = reorgs_rolled_back(stack);
     let mut problems = Vec::new();
-    let (mut resumes, mut rewinds) = (0, 0);
+    let (mut resumes, mut rewinds, mut orphans) = (0, 0, 0);
     for (n, seen) in seen.iter().enumerate() {
         let keys = seen.keys();
         let missing: Vec<&EventKey> = canonical.difference(&keys).collect();
@@ -183,16 +185,36 @@ pub fn subscribers(stack: &Stack, seen: &[Seen]) -> Check {
         if seen.duplicates > 0 {
             problems.push(format!("subscriber {n} got {} events twice", seen.duplicates));
         }
-        let unexplained = seen.rewinds.iter().filter(|&&b| !reorgs.iter().any(|&(from, _)| from <= b)).count();
-        if unexplained > 0 {
-            problems.push(format!("subscriber {n} went back {unexplained} times without a reorg"));
+        let unexplained: Vec<u64> = seen
+            .rewinds
+            .iter()
+            .map(|rewind| rewind.place.0)
+            .filter(|block| !reorgs.iter().any(|(from, to)| (from..=to).contains(&block)))
+            .collect();
+        if let Some(first) = unexplained.first() {
+            problems.push(format!(
+                "subscriber {n} went back {} times outside the blocks a reorg rolled back (first: to block {first})",
+                unexplained.len()
+            ));
+        }
+        let standing = seen.orphans_standing(&canonical);
+        if let Some(first) = standing.first() {
+            problems.push(format!(
+                "subscriber {n} holds {} events a reorg removed, never told (first: block {} log {} tx {})",
+                standing.len(),
+                first.0,
+                first.1,
+                first.2
+            ));
         }
         resumes += seen.resumes;
         rewinds += seen.rewinds.len();
+        orphans += keys.difference(&canonical).count();
     }
     let detail = if problems.is_empty() {
         format!(
-            "{} subscribers, {} canonical events each, {resumes} resumes, {rewinds} rewinds after reorgs",
+            "{} subscribers, {} canonical events each, {resumes} resumes, {rewinds} rewinds after reorgs \
+             past all {orphans} removed events",
             seen.len(),
             canonical.len()
         )
@@ -202,11 +224,37 @@ pub fn subscribers(stack: &Stack, seen: &[Seen]) -> Check {
     check("subscribers", problems.is_empty(), detail)
 }
 
+/// The mirror rolled back each reorg made, in order, as many blocks as it had indexed of those
+/// replaced (all of them unless it lagged), and nothing else.
+pub fn reorgs(stack: &Stack, made: &[ReorgMade]) -> Check {
+    let rolled_back: Vec<u64> = reorgs_rolled_back(stack).iter().map(|(from, to)| to + 1 - from).collect();
+    let expected: Vec<u64> = made.iter().map(|reorg| reorg.indexed).filter(|&indexed| indexed > 0).collect();
+    let exact = made.iter().filter(|reorg| reorg.indexed == reorg.depth).count();
+    let detail = if rolled_back == expected {
+        format!("{} reorgs, {exact} rolled back by the mirror at their full depth", made.len())
+    } else {
+        let first = rolled_back
+            .iter()
+            .zip(&expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.len().min(rolled_back.len()));
+        format!(
+            "the mirror rolled back {} reorgs, {} expected; first difference at reorg {}: {:?} blocks, {:?} expected",
+            rolled_back.len(),
+            expected.len(),
+            first + 1,
+            rolled_back.get(first),
+            expected.get(first)
+        )
+    };
+    check("reorgs rolled back", rolled_back == expected, detail)
+}
+
 /// Every sampled answer names one block in its data and its marker, and that block was the
 /// chain's: canonical now, or in a range a reorg rolled back. (The head the API saw is kept for
 /// the message only: while anvil reverts, the head is briefly below the mirror.)
 pub async fn samples(stack: &Stack, node: &DynProvider, samples: &[Sample]) -> Check {
-    let reorgs = reorg_starts(stack);
+    let reorgs = reorgs_rolled_back(stack);
     let (mut bad, mut first) = (0, String::new());
     for sample in samples {
         let (number, hash) = &sample.marker;

@@ -15,8 +15,17 @@ use egp_testkit::Stack;
 use egp_testkit::front::Tamper;
 use egp_testkit::postgres::{PrivatePostgres, Shutdown};
 
+use crate::chaos::load;
+
 /// The longest a recovery may take before the run counts the fault as not recovered.
 const RECOVERY_LIMIT: Duration = Duration::from_secs(180);
+
+/// Reorgs replace 1 to this many blocks.
+pub const MAX_REORG_DEPTH: u64 = 20;
+const _: () = assert!(MAX_REORG_DEPTH < egp::local::IN_MEMORY_STATES, "anvil keeps the state to roll back onto");
+
+/// How many blocks behind the head the indexer is kept down before a backfill kill.
+const BACKFILL_LAG: u64 = 40;
 
 /// One kind of fault, as the summary names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,7 +36,8 @@ pub enum Kind {
     IndexerKillBackfill,
     /// SIGKILL of the API.
     ApiKill,
-    /// A reorg (snapshot, blocks, revert, a longer branch) while the indexer runs.
+    /// A reorg (the top blocks rolled back, a longer branch with other guarantees) while the
+    /// indexer runs.
     Reorg,
     /// A reorg while the indexer is down.
     ReorgWhileDown,
@@ -79,8 +89,10 @@ pub struct Injector<'a> {
     pub rng: StdRng,
     /// How long a node outage lasts.
     pub outage: Duration,
-    /// Taken exclusively while anvil reverts.
-    pub quiet: crate::chaos::load::Quiet,
+    /// Taken exclusively while anvil rolls back and builds the new branch.
+    pub quiet: load::Quiet,
+    /// Reorgs so far (names the new branch's guarantees).
+    pub reorgs: u32,
 }
 
 /// One injected fault: what, and its time to recover (`None`: it did not recover in time).
@@ -92,8 +104,21 @@ pub struct Injected {
     pub count: u32,
     /// Extra facts (a reorg's depth, where a backfill kill hit).
     pub detail: String,
+    /// The reorg made, for a reorg.
+    pub reorg: Option<ReorgMade>,
     /// From the end of the fault to the recovery.
     pub recovery: Option<Duration>,
+}
+
+/// A reorg as it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReorgMade {
+    /// Blocks replaced.
+    pub depth: u64,
+    /// How many of them the mirror had indexed (all, unless it lagged behind the head).
+    pub indexed: u64,
+    /// New guarantees on the new branch.
+    pub guarantees: u64,
 }
 
 impl Injector<'_> {
@@ -101,6 +126,7 @@ impl Injector<'_> {
     pub async fn inject(&mut self, kind: Kind) -> Injected {
         let mut count = 1;
         let mut api_restart = None;
+        let mut reorg = None;
         let detail = match kind {
             Kind::IndexerKillLive => {
                 self.stack.kill_indexer();
@@ -109,19 +135,30 @@ impl Injector<'_> {
                 String::new()
             }
             Kind::IndexerKillBackfill => {
-                // Down for a few seconds while the load goes on, then killed again while it
-                // catches up on the blocks it missed.
+                // Down while the load goes on until the mirror is well behind, started, and killed
+                // again at the first move of its checkpoint: in the middle of the catch-up.
                 self.stack.kill_indexer();
-                self.pause(3_000, 6_000).await;
+                let left = self.checkpoint().unwrap_or(0);
+                let deadline = Instant::now() + Duration::from_secs(60);
+                while self.head().await < left + BACKFILL_LAG && Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
                 let behind = self.head().await;
                 self.stack.start_indexer();
-                self.pause(100, 600).await;
-                let at = self.checkpoint().unwrap_or(-1);
+                let deadline = Instant::now() + Duration::from_secs(30);
+                while self.checkpoint().is_none_or(|at| at <= left) && Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
                 self.stack.kill_indexer();
+                let at = self.checkpoint().unwrap_or(left);
                 count = 2;
                 self.pause(100, 500).await;
                 self.stack.start_indexer();
-                if at < behind as i64 { "mid-catch-up".to_owned() } else { "caught up before the kill".to_owned() }
+                if at < behind {
+                    format!("mid-catch-up ({} of {} blocks)", at - left, behind - left)
+                } else {
+                    format!("caught up before the kill ({} blocks)", behind - left)
+                }
             }
             Kind::ApiKill => {
                 self.stack.kill_api();
@@ -132,41 +169,15 @@ impl Injector<'_> {
                 String::new()
             }
             Kind::Reorg | Kind::ReorgWhileDown => {
-                // A snapshot, blocks of the load on top of it, then back to the snapshot and a
-                // longer branch of empty blocks: the load's transactions in those blocks are gone.
-                // (`anvil_reorg` deeper than a few blocks, or a revert racing a transaction being
-                // mined, leaves anvil without some blocks by number.) The load is held while
-                // anvil takes the snapshot and reverts; the steps in flight when the target
-                // height is reached add a few blocks: targets of 1 to 12 make depths of 1 to
-                // about 20.
-                let target = self.rng.gen_range(1..=12u64);
-                let quiet = self.quiet.clone();
-                let (snapshot, base) = {
-                    let _load_waits = quiet.write().await;
-                    let snapshot: serde_json::Value =
-                        self.node.raw_request("evm_snapshot".into(), json!([])).await.expect("evm_snapshot");
-                    (snapshot, self.head().await)
-                };
-                let deadline = Instant::now() + Duration::from_secs(30);
-                while self.head().await < base + target && Instant::now() < deadline {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                if kind == Kind::ReorgWhileDown {
-                    self.stack.kill_indexer();
-                }
-                let load_waits = quiet.write().await;
-                let replaced = self.head().await - base;
-                let reverted: bool =
-                    self.node.raw_request("evm_revert".into(), json!([snapshot])).await.expect("evm_revert");
-                assert!(reverted, "anvil reverted to the snapshot");
-                let _: serde_json::Value =
-                    self.node.raw_request("anvil_mine".into(), json!([replaced + 1])).await.expect("anvil_mine");
-                drop(load_waits);
+                let depth = self.rng.gen_range(1..=MAX_REORG_DEPTH);
+                let made = self.reorg(depth, kind == Kind::ReorgWhileDown).await;
                 if kind == Kind::ReorgWhileDown {
                     self.pause(500, 2_000).await;
                     self.stack.start_indexer();
                 }
-                format!("depth {replaced}")
+                reorg = Some(made);
+                let lag = if made.indexed < depth { format!(", {} indexed", made.indexed) } else { String::new() };
+                format!("depth {depth} ({} new guarantees{lag})", made.guarantees)
             }
             Kind::PostgresFast | Kind::PostgresImmediate => {
                 let mode = if kind == Kind::PostgresFast { Shutdown::Fast } else { Shutdown::Immediate };
@@ -209,7 +220,83 @@ impl Injector<'_> {
         let recovery = self.recover().await;
         // The API is back when it answers again; the mirror did not stop.
         let recovery = if api_restart.is_some() { recovery.and(api_restart) } else { recovery };
-        Injected { kind, count, detail, recovery }
+        Injected { kind, count, detail, reorg, recovery }
+    }
+
+    /// Replaces the top `depth` blocks by a longer branch, the load held: `depth + 1` blocks, the
+    /// first ones each with a new guarantee of a bank of the load (1 to 3 of them, so that the
+    /// branch differs in content and a subscriber past the first replaced block sees it go back),
+    /// the rest empty. With `indexer_down`, the indexer is killed once it stands on the old head.
+    /// Panics when the chain did not reorganise.
+    async fn reorg(&mut self, depth: u64, indexer_down: bool) -> ReorgMade {
+        let quiet = self.quiet.clone();
+        let _load_waits = quiet.write().await;
+        let head = self.head().await;
+        if head < depth + 1 {
+            self.mine(depth + 1 - head).await;
+        }
+        // The mirror first stands on the blocks to be replaced, so that it rolls back all of them.
+        let old_head = self.head().await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.caught_up(old_head).await && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if indexer_down {
+            self.stack.kill_indexer();
+        }
+        let first = old_head - depth + 1;
+        let indexed = if self.caught_up(old_head).await {
+            depth
+        } else {
+            (self.checkpoint().unwrap_or(0) + 1).saturating_sub(first).min(depth)
+        };
+        let mut replaced = Vec::new();
+        for number in first..=old_head {
+            replaced.push(self.block_hash(number).await.expect("a block below the head"));
+        }
+        let _: serde_json::Value =
+            self.node.raw_request("anvil_rollback".into(), json!([depth])).await.expect("anvil_rollback");
+        assert_eq!(self.head().await, first - 1, "anvil_rollback of {depth} blocks from {old_head}");
+
+        self.reorgs += 1;
+        let guarantees = self.rng.gen_range(1..=3.min(depth + 1));
+        let issuers: Vec<u16> = self.stack.consortium.issuers.iter().map(|issuer| issuer.bank_code.get()).collect();
+        let time = load::reader(self.stack).await.chain_time().await.expect("the chain's time");
+        let today = egp_contracts::dates::bangkok_date(time);
+        for k in 1..=guarantees {
+            let bank = self.stack.bank(issuers[self.rng.gen_range(0..issuers.len())]).await;
+            let bank_ref = format!("REORG-{}-{k}", self.reorgs);
+            let terms = load::terms(&bank_ref, today);
+            bank.issue_guarantee(&terms, &egp_testkit::pepper()).await.expect("a guarantee on the new branch");
+        }
+        let issued = self.head().await - (first - 1);
+        self.mine((depth + 1).saturating_sub(issued)).await;
+
+        let new_head = self.head().await;
+        assert_eq!(
+            new_head,
+            old_head + 1,
+            "the new branch of a reorg of depth {depth} from head {old_head} is one block longer \
+             ({issued} blocks carry its {guarantees} guarantees)"
+        );
+        for (number, old) in (first..=old_head).zip(&replaced) {
+            let now = self.block_hash(number).await.expect("a block of the new branch");
+            assert_ne!(now, *old, "block {number} was replaced by the reorg of depth {depth} from head {old_head}");
+        }
+        ReorgMade { depth, indexed, guarantees }
+    }
+
+    /// Mines `blocks` empty blocks.
+    async fn mine(&self, blocks: u64) {
+        if blocks > 0 {
+            let _: serde_json::Value =
+                self.node.raw_request("anvil_mine".into(), json!([blocks])).await.expect("anvil_mine");
+        }
+    }
+
+    async fn block_hash(&self, number: u64) -> Option<alloy::primitives::B256> {
+        let block = self.node.get_block_by_number(BlockNumberOrTag::Number(number)).await.ok()??;
+        Some(block.header.hash)
     }
 
     async fn pause(&mut self, min_ms: u64, max_ms: u64) {
@@ -221,7 +308,7 @@ impl Injector<'_> {
         self.node.get_block_number().await.expect("the chain's head")
     }
 
-    fn checkpoint(&self) -> Option<i64> {
+    fn checkpoint(&self) -> Option<u64> {
         self.stack.try_sql("SELECT block_number FROM checkpoints")?.trim().parse().ok()
     }
 

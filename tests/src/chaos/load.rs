@@ -34,7 +34,8 @@ fn code(text: &str) -> Code {
     Code::new(text).expect("a valid code")
 }
 
-fn terms(bank_ref: &str, today: NaiveDate) -> GuaranteeTerms {
+/// The terms of every guarantee the run issues.
+pub fn terms(bank_ref: &str, today: NaiveDate) -> GuaranteeTerms {
     egp_testkit::guarantee_terms(bank_ref, "0105564012347", today)
 }
 

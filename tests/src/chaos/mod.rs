@@ -9,7 +9,7 @@ pub mod faults;
 pub mod load;
 pub mod subscriber;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -84,6 +84,8 @@ pub async fn run(options: Options, out: &dyn Fn(&str)) -> bool {
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut postgres = PrivatePostgres::start_new();
     let stack_options = StackOptions {
+        // Reorgs are `anvil_rollback`s, which must land on a state anvil kept in memory.
+        anvil_states_in_memory: true,
         poll_interval_ms: 100,
         database_server: Some(postgres.url("postgres")),
         indexer_front: true,
@@ -115,6 +117,7 @@ pub async fn run(options: Options, out: &dyn Fn(&str)) -> bool {
         rng: injector_rng,
         outage: options.outage(),
         quiet,
+        reorgs: 0,
     };
     let mut injected: Vec<Injected> = Vec::new();
     for (n, kind) in plan.iter().enumerate() {
@@ -165,6 +168,7 @@ pub async fn run(options: Options, out: &dyn Fn(&str)) -> bool {
         checks::clean_index(injector.stack, injector.postgres).await,
         checks::events_on_chain(injector.stack, &node).await,
         checks::subscribers(injector.stack, &seen),
+        checks::reorgs(injector.stack, &injected.iter().filter_map(|fault| fault.reorg).collect::<Vec<_>>()),
         checks::samples(injector.stack, &node, &samples).await,
     ];
     let planned = plan.len();
@@ -230,6 +234,11 @@ fn summary(injected: &[Injected]) -> Vec<String> {
         let p50 = times.get(times.len().saturating_sub(1) / 2).map_or(0.0, Duration::as_secs_f64);
         let max = times.last().map_or(0.0, Duration::as_secs_f64);
         lines.push(format!("{:<30} {count:>8} {recovered:>9} {p50:>9.2} {max:>9.2}", kind.name()));
+    }
+    let depths: BTreeSet<u64> = injected.iter().filter_map(|fault| Some(fault.reorg?.depth)).collect();
+    if let (Some(min), Some(max)) = (depths.first(), depths.last()) {
+        let reorgs = injected.iter().filter(|fault| fault.reorg.is_some()).count();
+        lines.push(format!("reorg depths {min} to {max}: {reorgs} reorgs, {} different depths", depths.len()));
     }
     lines
 }

@@ -19,17 +19,30 @@ use egp_testkit::EGP_KEY;
 /// An event's place and transaction: (block, log index, transaction hash).
 pub type EventKey = (u64, u64, String);
 
+/// A step back: the place (block, log index) it went back to, and when (how many events had
+/// been handled before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rewind {
+    /// Where it went back to.
+    pub place: (u64, u64),
+    /// Events handled before it.
+    pub after: u64,
+}
+
 /// What one subscriber saw.
 #[derive(Debug, Default)]
 pub struct Seen {
-    /// Every event received, with how many times it was received outside a resume or a rewind.
-    pub events: BTreeMap<EventKey, u32>,
-    /// Every step back: the block it went back to.
-    pub rewinds: Vec<u64>,
+    /// Every event received, with when it was last received (how many events had been handled
+    /// before it).
+    pub events: BTreeMap<EventKey, u64>,
+    /// Every step back.
+    pub rewinds: Vec<Rewind>,
     /// Reconnects (the API was killed, or the subscription ended with an error).
     pub resumes: u32,
     /// Events delivered again that were already handled, outside a resume's skip or a rewind.
     pub duplicates: u32,
+    /// Events handled so far.
+    handled: u64,
     /// The last event handled.
     last: Option<(u64, u64)>,
     /// Skipping repeats after a resume.
@@ -49,7 +62,7 @@ impl Seen {
                 return;
             }
             // A rewind: what comes up to where it stood is delivered again, legitimately.
-            self.rewinds.push(key.0);
+            self.rewinds.push(Rewind { place, after: self.handled });
             self.replay_until = Some(self.replay_until.map_or(last, |until| until.max(last)));
         } else if known && self.replay_until.is_none_or(|until| place > until) {
             self.duplicates += 1;
@@ -58,7 +71,8 @@ impl Seen {
             self.replay_until = None;
         }
         self.resuming = false;
-        *self.events.entry(key).or_default() += 1;
+        self.events.insert(key, self.handled);
+        self.handled += 1;
         self.last = Some(place);
     }
 
@@ -67,9 +81,22 @@ impl Seen {
         self.last.map_or(0, |(block, _)| block)
     }
 
-    /// Every event received, without the counts.
+    /// Every event received.
     pub fn keys(&self) -> BTreeSet<EventKey> {
         self.events.keys().cloned().collect()
+    }
+
+    /// The events received that are not `canonical` and that no later step back went past: the
+    /// subscriber still holds them for true.
+    pub fn orphans_standing(&self, canonical: &BTreeSet<EventKey>) -> Vec<&EventKey> {
+        self.events
+            .iter()
+            .filter(|&(key, &when)| {
+                !canonical.contains(key)
+                    && !self.rewinds.iter().any(|rewind| rewind.after > when && rewind.place <= (key.0, key.1))
+            })
+            .map(|(key, _)| key)
+            .collect()
     }
 }
 
@@ -163,14 +190,15 @@ mod tests {
         assert!(seen.rewinds.is_empty() && seen.duplicates == 0, "a repeat after a resume is skipped");
         seen.handle(key(7, 0, "c"));
         seen.handle(key(6, 0, "x"));
-        assert_eq!(seen.rewinds, [6], "another event at a place already passed: a rewind");
+        assert_eq!(seen.rewinds, [Rewind { place: (6, 0), after: 3 }], "another event at a place already passed");
         seen.handle(key(7, 0, "c"));
         assert_eq!(seen.duplicates, 0, "events up to where the rewind started come again");
         seen.handle(key(8, 0, "d"));
         seen.handle(key(9, 0, "d"));
         seen.handle(key(8, 1, "e"));
         seen.handle(key(9, 0, "d"));
-        assert_eq!(seen.rewinds, [6, 8]);
+        let places: Vec<(u64, u64)> = seen.rewinds.iter().map(|rewind| rewind.place).collect();
+        assert_eq!(places, [(6, 0), (8, 1)]);
         assert_eq!(seen.duplicates, 0);
         seen.resuming = false;
         seen.last = Some((5, 0));
@@ -178,5 +206,35 @@ mod tests {
         seen.handle(key(7, 0, "c"));
         assert_eq!(seen.duplicates, 1, "delivered again, moving forward, outside a resume or a rewind");
         assert_eq!(seen.keys().len(), 7);
+    }
+
+    #[test]
+    fn an_orphan_stands_until_a_later_step_back_goes_past_it() {
+        let mut seen = Seen::default();
+        seen.handle(key(5, 0, "a"));
+        seen.handle(key(6, 0, "orphan"));
+        seen.handle(key(7, 0, "orphan too"));
+        let canonical: BTreeSet<EventKey> = [key(5, 0, "a"), key(7, 0, "new")].into();
+        assert_eq!(seen.orphans_standing(&canonical).len(), 2, "nothing told the subscriber yet");
+        seen.handle(key(7, 0, "new"));
+        assert_eq!(
+            seen.orphans_standing(&canonical),
+            [&key(6, 0, "orphan")],
+            "the step back to block 7 undoes the event there, not the one at block 6"
+        );
+
+        let mut seen = Seen::default();
+        seen.handle(key(5, 0, "a"));
+        seen.handle(key(6, 0, "orphan"));
+        seen.handle(key(6, 0, "new"));
+        assert!(seen.orphans_standing(&[key(5, 0, "a"), key(6, 0, "new")].into()).is_empty());
+        seen.handle(key(5, 0, "b"));
+        seen.handle(key(6, 0, "orphan"));
+        let canonical: BTreeSet<EventKey> = [key(5, 0, "b")].into();
+        assert_eq!(
+            seen.orphans_standing(&canonical),
+            [&key(6, 0, "orphan")],
+            "received again after the step back that had undone it"
+        );
     }
 }
