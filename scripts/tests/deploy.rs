@@ -1,5 +1,6 @@
 //! `egp::deploy` on a real anvil: the manifest it writes matches the chain, the local consortium's
-//! roles are in place, a second deploy changes nothing, and a redeploy makes new contracts.
+//! roles are in place, a second deploy changes nothing, and a redeploy makes new contracts. With
+//! its states in memory, anvil keeps the contracts through a rollback deep in a long chain.
 
 mod common;
 
@@ -10,6 +11,7 @@ use common::{Chain, Net, TempDir, bank};
 use egp::Error;
 use egp_contracts::deployment::Deployment;
 use egp_contracts::{IssuerStatus, dates};
+use egp_testkit::ChainOptions;
 
 #[tokio::test]
 async fn the_manifest_matches_the_chain_and_the_roles_are_set_up() {
@@ -161,4 +163,19 @@ async fn a_manifest_for_another_chain_is_never_overwritten_without_redeploy() {
         )
     );
     assert_eq!(std::fs::read(&manifest).unwrap(), before, "the manifest is untouched");
+}
+
+#[tokio::test]
+async fn with_its_states_in_memory_anvil_keeps_the_contracts_through_a_deep_rollback() {
+    // Past about 500 blocks anvil keeps only the latest few states in memory and the older ones
+    // in its disk cache; rolled back onto one of those, anvil 1.7.1 has lost the contracts' code.
+    let chain = Chain::with_options(ChainOptions { states_in_memory: true, ..ChainOptions::default() }).await;
+    let net = Net::on(chain, TempDir::new("rollback")).await;
+    let reader = net.reader().await;
+    let provider = reader.provider();
+    let _: serde_json::Value = provider.raw_request("anvil_mine".into(), (1_000,)).await.unwrap();
+    let head = provider.get_block_number().await.unwrap();
+    let _: serde_json::Value = provider.raw_request("anvil_rollback".into(), (20,)).await.unwrap();
+    assert_eq!(provider.get_block_number().await.unwrap(), head - 20);
+    assert_eq!(net.report.deployment.check_on_chain(provider).await.unwrap(), []);
 }
