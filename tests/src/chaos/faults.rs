@@ -177,7 +177,8 @@ impl Injector<'_> {
                 }
                 reorg = Some(made);
                 let lag = if made.indexed < depth { format!(", {} indexed", made.indexed) } else { String::new() };
-                format!("depth {depth} ({} new guarantees{lag})", made.guarantees)
+                let plural = if made.guarantees == 1 { "" } else { "s" };
+                format!("depth {depth} ({} new guarantee{plural}{lag})", made.guarantees)
             }
             Kind::PostgresFast | Kind::PostgresImmediate => {
                 let mode = if kind == Kind::PostgresFast { Shutdown::Fast } else { Shutdown::Immediate };
