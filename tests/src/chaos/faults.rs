@@ -154,10 +154,13 @@ impl Injector<'_> {
                 count = 2;
                 self.pause(100, 500).await;
                 self.stack.start_indexer();
-                if at < behind {
-                    format!("mid-catch-up ({} of {} blocks)", at - left, behind - left)
+                let lag = behind.saturating_sub(left);
+                if at <= left {
+                    format!("checkpoint did not move within 30 s ({lag} blocks behind)")
+                } else if at < behind {
+                    format!("mid-catch-up ({} of {lag} blocks)", at - left)
                 } else {
-                    format!("caught up before the kill ({} blocks)", behind - left)
+                    format!("caught up before the kill ({lag} blocks)")
                 }
             }
             Kind::ApiKill => {
