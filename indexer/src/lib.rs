@@ -12,6 +12,7 @@
 //! WebSocket, the loop's wake-up), [`chain`] (the node), [`verify`], [`metrics`] (`/metrics`,
 //! `/health`), [`config`].
 
+pub mod backoff;
 pub mod chain;
 pub mod config;
 mod copy;
