@@ -17,7 +17,8 @@ use egp_contracts::{
 };
 use egp_indexer::decode::{Decoder, IndexedEvent, Provenance};
 use egp_indexer::prepare::PreparedBatch;
-use egp_indexer::store::{self, Batch};
+use egp_indexer::read::Batch;
+use egp_indexer::store;
 use egp_indexer::write::BlockHeader;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
