@@ -28,7 +28,6 @@ pub mod rows;
 pub mod state;
 pub mod store;
 pub mod verify;
-mod verify_rows;
 pub mod write;
 mod write_state;
 
