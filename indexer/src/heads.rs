@@ -18,7 +18,7 @@ use tokio::sync::Notify;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
-use crate::follow::Backoff;
+use crate::backoff::Backoff;
 use crate::metrics::Metrics;
 
 /// How the subscription task reaches the node and how it reports.

@@ -6,12 +6,14 @@
 //! detected from parent hashes and rolled back to the fork point, current state included. One
 //! writer per database (an advisory lock); [`verify`] proves the mirror against the chain.
 //!
-//! Modules: [`decode`] (logs to events, with the contracts crate's bindings), [`state`] (current
-//! state as a fold over events), [`prepare`] (a batch's work that needs no database), [`store`]
-//! and [`mod@write`] (the transactions), [`follow`] (the loop), [`heads`] (new heads over
-//! WebSocket, the loop's wake-up), [`chain`] (the node), [`verify`], [`metrics`] (`/metrics`,
-//! `/health`), [`config`].
+//! Modules (their imports form no cycle, which `tests/it/layout.rs` checks): [`decode`] (logs
+//! to events, with the contracts crate's bindings), [`state`] (current state as a fold over
+//! events, one function per event), [`chain`] (the node), [`read`] (ranges of logs into
+//! batches), [`prepare`] (a batch's work that needs no database), [`store`] and [`mod@write`]
+//! (the transactions), [`backoff`], [`heads`] (new heads over WebSocket, the loop's wake-up),
+//! [`follow`] (the loop), [`verify`], [`metrics`] (`/metrics`, `/health`), [`config`].
 
+pub mod backoff;
 pub mod chain;
 pub mod config;
 mod copy;
@@ -27,7 +29,6 @@ pub mod rows;
 pub mod state;
 pub mod store;
 pub mod verify;
-mod verify_rows;
 pub mod write;
 mod write_state;
 

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use crate::Result;
 use crate::copy::CopyData;
 use crate::decode::{EntityKey, IndexedEvent};
+use crate::read::Batch;
 use crate::state;
-use crate::store::Batch;
 use crate::write;
 use crate::write_state::DerivedCopy;
 

@@ -13,9 +13,8 @@ use alloy::rpc::types::Log;
 use futures_util::future::try_join_all;
 
 use crate::chain::Chain;
-use crate::decode::{Decoder, Provenance, Skip};
+use crate::decode::{Decoder, IndexedEvent, Provenance, Skip};
 use crate::metrics::Metrics;
-use crate::store::Batch;
 use crate::write::BlockHeader;
 use crate::{Error, Result};
 
@@ -119,6 +118,27 @@ impl Reader {
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
     }
+}
+
+/// One range of blocks, read and decoded, ready to commit.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// First block of the range.
+    pub from: u64,
+    /// Last block of the range (the new checkpoint).
+    pub to: u64,
+    /// The hash block `from - 1` must have (the checkpoint's, unless the chain reorganised).
+    pub parent_hash: B256,
+    /// The hash of `to`.
+    pub to_hash: B256,
+    /// The timestamp of `to`.
+    pub to_timestamp: u64,
+    /// Headers to store: blocks with events, and every block near the head.
+    pub blocks: Vec<BlockHeader>,
+    /// The decoded events, in chain order.
+    pub events: Vec<IndexedEvent>,
+    /// The highest final block, if known.
+    pub final_block: Option<u64>,
 }
 
 /// One `eth_getLogs` range as read, not yet decoded.

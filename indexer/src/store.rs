@@ -10,7 +10,7 @@ use sqlx::{Connection, PgConnection};
 
 use crate::decode::{Decoder, EntityKey, IndexedEvent, Provenance};
 use crate::prepare::PreparedBatch;
-use crate::write::{self, BlockHeader};
+use crate::write;
 use crate::write_state::{DerivedCopy, copy_derived};
 use crate::{Error, Result, state};
 
@@ -86,27 +86,6 @@ pub async fn load_or_init_checkpoint(
         block_hash: row.block_hash.as_deref().and_then(|h| B256::try_from(h).ok()),
         final_block: row.final_block,
     })
-}
-
-/// One range of blocks, read and decoded, ready to commit.
-#[derive(Debug, Clone, Default)]
-pub struct Batch {
-    /// First block of the range.
-    pub from: u64,
-    /// Last block of the range (the new checkpoint).
-    pub to: u64,
-    /// The hash block `from - 1` must have (the checkpoint's, unless the chain reorganised).
-    pub parent_hash: B256,
-    /// The hash of `to`.
-    pub to_hash: B256,
-    /// The timestamp of `to`.
-    pub to_timestamp: u64,
-    /// Headers to store: blocks with events, and every block near the head.
-    pub blocks: Vec<BlockHeader>,
-    /// The decoded events, in chain order.
-    pub events: Vec<IndexedEvent>,
-    /// The highest final block, if known.
-    pub final_block: Option<u64>,
 }
 
 /// What one commit changed, for the metrics (the records it rewrote are the prepared batch's

@@ -6,6 +6,7 @@ mod common;
 mod copy;
 mod events;
 mod faults;
+mod layout;
 mod live;
 mod read;
 mod reorg;

@@ -9,6 +9,7 @@
 
 mod data;
 mod drive;
+mod load;
 
 use std::io::Write as _;
 use std::sync::Arc;
@@ -81,7 +82,7 @@ async fn run(args: &Args, url: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout();
     let pepper = Pepper::new(*PEPPER)?;
 
-    let loaded = data::load(url, args.guarantees, &pepper, !args.smoke).await?;
+    let loaded = load::load(url, args.guarantees, &pepper, !args.smoke).await?;
     let rate = |n: usize, t: Duration| n as f64 / t.as_secs_f64().max(1e-9);
     writeln!(
         out,

@@ -1,18 +1,22 @@
 //! Turning raw logs into events: the typed enums of `egp_contracts::bindings` for the state rules,
-//! and every field by its ABI name (from the same committed artifacts), written as JSON text, for
-//! the event history. No ABI is written here.
+//! and every field by its ABI name (from the same committed artifacts, embedded by
+//! [`egp_contracts::artifacts`]), written as JSON text for the event history (`args.rs`). No ABI
+//! is written here.
+
+mod args;
 
 use std::collections::HashMap;
-use std::io::Write as _;
 
-use alloy::dyn_abi::{DynSolEvent, DynSolValue, Specifier};
-use alloy::json_abi::{JsonAbi, Param};
+use alloy::dyn_abi::{DynSolEvent, Specifier};
 use alloy::primitives::{Address, B256, Bytes, LogData};
 use alloy::sol_types::SolEventInterface;
 use egp_contracts::Deployment;
+use egp_contracts::artifacts;
 use egp_contracts::bindings::consortium::Consortium::ConsortiumEvents;
 use egp_contracts::bindings::credit_confirmation_registry::CreditConfirmationRegistry::CreditConfirmationRegistryEvents;
 use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::GuaranteeRegistryEvents;
+
+use self::args::Args;
 
 /// Which of the deployment's contracts emitted a log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,7 +30,10 @@ pub enum ContractKind {
 }
 
 impl ContractKind {
-    /// The contract's name, as stored in `events.contract`.
+    /// The three, in deployment order.
+    pub const ALL: [Self; 3] = [Self::Consortium, Self::GuaranteeRegistry, Self::CreditConfirmationRegistry];
+
+    /// The contract's name, as stored in `events.contract` (and as its artifact is named).
     pub const fn name(self) -> &'static str {
         match self {
             Self::Consortium => "Consortium",
@@ -37,9 +44,7 @@ impl ContractKind {
 
     /// The contract named `name` in `events.contract`.
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Consortium, Self::GuaranteeRegistry, Self::CreditConfirmationRegistry]
-            .into_iter()
-            .find(|kind| kind.name() == name)
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
     }
 }
 
@@ -237,59 +242,26 @@ pub struct Decoder {
 struct EventAbi {
     name: String,
     decoder: DynSolEvent,
-    /// The inputs in ABI order, with whether each is a topic.
-    inputs: Vec<(bool, JsonField)>,
-}
-
-/// How one value is written into the args JSON: its key, and the keys of its components when it
-/// is a tuple (or an array of tuples).
-#[derive(Debug)]
-struct JsonField {
-    /// `"name":`, escaped once here rather than for every event.
-    key: Vec<u8>,
-    components: Vec<JsonField>,
-}
-
-impl JsonField {
-    fn new(name: &str, components: &[Param]) -> Self {
-        let mut key = serde_json::to_vec(name).expect("a string serialises");
-        key.push(b':');
-        Self { key, components: components.iter().map(|c| Self::new(&c.name, &c.components)).collect() }
-    }
-}
-
-fn artifact_abi(json: &str) -> JsonAbi {
-    #[derive(serde::Deserialize)]
-    struct Artifact {
-        abi: JsonAbi,
-    }
-    serde_json::from_str::<Artifact>(json).expect("the committed artifacts hold an ABI").abi
+    args: Args,
 }
 
 impl Decoder {
     /// A decoder for the deployment's three addresses. The ABIs are the committed artifacts the
-    /// bindings are generated from.
+    /// bindings are generated from, as `egp-contracts` embeds them.
     pub fn new(deployment: &Deployment) -> Self {
         let contracts = HashMap::from([
             (deployment.contracts.consortium.address, ContractKind::Consortium),
             (deployment.contracts.guarantee_registry.address, ContractKind::GuaranteeRegistry),
             (deployment.contracts.credit_confirmation_registry.address, ContractKind::CreditConfirmationRegistry),
         ]);
-        let abis = [
-            (ContractKind::Consortium, include_str!("../../contracts/artifacts/Consortium.json")),
-            (ContractKind::GuaranteeRegistry, include_str!("../../contracts/artifacts/GuaranteeRegistry.json")),
-            (
-                ContractKind::CreditConfirmationRegistry,
-                include_str!("../../contracts/artifacts/CreditConfirmationRegistry.json"),
-            ),
-        ];
         let mut events = HashMap::new();
-        for (kind, json) in abis {
-            for event in artifact_abi(json).events() {
+        for kind in ContractKind::ALL {
+            let artifact = artifacts::embedded(kind.name()).expect("the committed artifacts hold every contract's ABI");
+            for event in artifact.abi.events() {
                 let abi = EventAbi {
                     name: event.name.clone(),
                     decoder: event.resolve().expect("artifact events resolve"),
-                    inputs: event.inputs.iter().map(|p| (p.indexed, JsonField::new(&p.name, &p.components))).collect(),
+                    args: Args::new(event),
                 };
                 events.insert((kind, event.selector()), abi);
             }
@@ -321,18 +293,7 @@ impl Decoder {
         }
         .map_err(|_| Skip::UnknownTopic)?;
         let decoded = abi.decoder.decode_log_data(log).map_err(|_| Skip::UnknownTopic)?;
-        let (mut indexed, mut body) = (decoded.indexed.iter(), decoded.body.iter());
-        let mut json = Vec::with_capacity(64 + 2 * data.len());
-        json.push(b'{');
-        for (position, (is_topic, field)) in abi.inputs.iter().enumerate() {
-            let value = if *is_topic { indexed.next() } else { body.next() };
-            if position > 0 {
-                json.push(b',');
-            }
-            json.extend_from_slice(&field.key);
-            write_json(&mut json, value.ok_or(Skip::UnknownTopic)?, &field.components);
-        }
-        json.push(b'}');
+        let args_json = abi.args.json(&decoded, data.len()).ok_or(Skip::UnknownTopic)?;
         Ok(IndexedEvent {
             provenance,
             contract,
@@ -340,70 +301,9 @@ impl Decoder {
             payload,
             topics: topics.to_vec(),
             data: log.data.clone(),
-            args_json: String::from_utf8(json).expect("the args JSON is built from UTF-8 only"),
+            args_json,
         })
     }
-}
-
-/// Writes a decoded ABI value as JSON: integers as decimal strings (never floats), bytes as 0x-hex,
-/// addresses checksummed, tuples as objects keyed by component name (or position, unnamed).
-fn write_json(out: &mut Vec<u8>, value: &DynSolValue, components: &[JsonField]) {
-    match value {
-        DynSolValue::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        DynSolValue::Int(i, _) => write_quoted(out, i),
-        DynSolValue::Uint(u, _) => write_quoted(out, u),
-        DynSolValue::FixedBytes(word, size) => write_hex(out, &word[..*size]),
-        DynSolValue::Address(address) => write_quoted(out, address.to_checksum_buffer(None).as_str()),
-        DynSolValue::Function(function) => write_quoted(out, function),
-        DynSolValue::Bytes(bytes) => write_hex(out, bytes),
-        DynSolValue::String(text) => serde_json::to_writer(&mut *out, text).expect("a Vec takes any write"),
-        DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
-            out.push(b'[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    out.push(b',');
-                }
-                write_json(out, item, components);
-            }
-            out.push(b']');
-        }
-        DynSolValue::Tuple(items) => {
-            out.push(b'{');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    out.push(b',');
-                }
-                match components.get(index) {
-                    Some(field) => {
-                        out.extend_from_slice(&field.key);
-                        write_json(out, item, &field.components);
-                    }
-                    None => {
-                        write_quoted(out, index);
-                        out.push(b':');
-                        write_json(out, item, &[]);
-                    }
-                }
-            }
-            out.push(b'}');
-        }
-        #[allow(unreachable_patterns, reason = "CustomStruct exists only with alloy's eip712 feature")]
-        _ => out.extend_from_slice(b"null"),
-    }
-}
-
-/// `value`'s display form as a JSON string (only for forms without quotes or backslashes).
-fn write_quoted(out: &mut Vec<u8>, value: impl std::fmt::Display) {
-    write!(out, "\"{value}\"").expect("a Vec takes any write");
-}
-
-/// `bytes` as a `"0x…"` JSON string.
-fn write_hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(b"\"0x");
-    let start = out.len();
-    out.resize(start + 2 * bytes.len(), 0);
-    alloy::hex::encode_to_slice(bytes, &mut out[start..]).expect("the buffer holds two digits a byte");
-    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -411,10 +311,7 @@ mod tests {
     use alloy::primitives::{Address, B256, keccak256};
     use alloy::sol_types::SolEvent;
     use egp_contracts::bindings::consortium::Consortium::IssuerAdmitted;
-    use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry::{ClaimRejected, GuaranteeIssued};
-    use egp_contracts::bindings::guarantee_registry::IGuaranteeRegistry::IssueRequest;
     use egp_contracts::deployment::{DeployedContract, DeployedContracts};
-    use serde_json::{Value, json};
 
     use super::*;
 
@@ -450,30 +347,6 @@ mod tests {
         }
     }
 
-    /// The args JSON text of `log`, and its keys in the order they are written.
-    fn args(contract: u8, log: &LogData) -> (Value, Vec<String>) {
-        let event = Decoder::new(&deployment()).decode(provenance(contract), log).expect("an event of the ABI");
-        let value: Value = serde_json::from_str(&event.args_json).expect("valid JSON");
-        let mut keys: Vec<(usize, String)> = value
-            .as_object()
-            .expect("an object")
-            .keys()
-            .map(|k| (event.args_json.find(&format!("\"{k}\":")).expect("the key is written"), k.clone()))
-            .collect();
-        keys.sort();
-        (value, keys.into_iter().map(|(_, k)| k).collect())
-    }
-
-    #[test]
-    fn strings_are_escaped_and_fields_keep_the_abi_order() {
-        let name = "Bank \"A\" \\ of\nSiam \u{1} ธนาคาร 🚀";
-        let actor = Address::repeat_byte(0xab);
-        let log = IssuerAdmitted { bankCode: 2, kind: 1, name: name.into(), actor }.encode_log_data();
-        let (value, keys) = args(0xc1, &log);
-        assert_eq!(value, json!({ "bankCode": "2", "kind": "1", "name": name, "actor": actor.to_checksum(None) }));
-        assert_eq!(keys, ["bankCode", "kind", "name", "actor"]);
-    }
-
     #[test]
     fn logs_of_other_contracts_unknown_topics_and_bad_data_are_skipped_with_their_reason() {
         let decoder = Decoder::new(&deployment());
@@ -487,56 +360,5 @@ mod tests {
         let cut = LogData::new_unchecked(admitted.topics().to_vec(), Bytes::copy_from_slice(&admitted.data[..40]));
         assert_eq!(skip(0xc1, &cut), Skip::UnknownTopic, "data that does not decode");
         assert!(decoder.decode(provenance(0xc1), &admitted).is_ok());
-    }
-
-    #[test]
-    fn integers_are_decimal_strings_bytes_hex_and_tuples_objects_by_component_name() {
-        let request = IssueRequest {
-            bankRef: "LG-2569-000001".into(),
-            branchCode: B256::ZERO,
-            guaranteeType: 3,
-            amount: u128::MAX,
-            issueDate: u64::MAX,
-            effectiveDate: 0,
-            expiryType: 0,
-            expiryDate: 1_800_000_000,
-            expiryConditionHash: B256::repeat_byte(0x11),
-            agencyCode: B256::repeat_byte(0x22),
-            projectNumber: B256::ZERO,
-            contractNumber: "CGD/0042".into(),
-            applicantCommitment: B256::repeat_byte(0x33),
-            applicantType: 1,
-            documentHash: B256::repeat_byte(0x44),
-        };
-        let issued = GuaranteeIssued {
-            id: B256::repeat_byte(0x55),
-            bankCode: 2,
-            agencyCode: B256::repeat_byte(0x22),
-            request,
-            status: 1,
-            actor: Address::repeat_byte(0xab),
-        };
-        let (value, keys) = args(0xc2, &issued.encode_log_data());
-        assert_eq!(keys, ["id", "bankCode", "agencyCode", "request", "status", "actor"]);
-        let request = &value["request"];
-        assert_eq!(request["amount"], u128::MAX.to_string());
-        assert_eq!(request["issueDate"], u64::MAX.to_string());
-        assert_eq!(request["effectiveDate"], "0");
-        assert_eq!(request["bankRef"], "LG-2569-000001");
-        assert_eq!(request["expiryConditionHash"], B256::repeat_byte(0x11).to_string());
-        assert_eq!(request.as_object().unwrap().len(), 15, "every component: {request}");
-        assert_eq!(value["id"], B256::repeat_byte(0x55).to_string());
-
-        let rejected = ClaimRejected {
-            id: B256::repeat_byte(0x55),
-            sequence: 1,
-            discrepancies: vec![B256::repeat_byte(1), B256::repeat_byte(2)],
-            status: 2,
-            actor: Address::repeat_byte(0xab),
-        };
-        let (value, _) = args(0xc2, &rejected.encode_log_data());
-        assert_eq!(value["discrepancies"], json!([B256::repeat_byte(1).to_string(), B256::repeat_byte(2).to_string()]));
-        let empty = ClaimRejected { discrepancies: vec![], ..rejected };
-        assert_eq!(args(0xc2, &empty.encode_log_data()).0["discrepancies"], json!([]));
     }
 }

@@ -1,5 +1,5 @@
-//! Reading the current-state tables back into rows (for `verify`; the comparison with the
-//! contracts' own views is `egp_store::compare`).
+//! Reading the current-state tables back into rows, for the comparisons (with the contracts' own
+//! views, field by field, through `egp_store::compare`).
 
 use egp_store::{
     AmendmentStatus, ApplicantType, ClaimStatus, ConfirmationStatus, ExpiryType, GuaranteeAction, GuaranteeStatus,
@@ -13,8 +13,8 @@ use crate::rows::{
     SignerRow,
 };
 
-/// Every current-state row of `chain_id`.
-pub(crate) async fn load_all(conn: &mut PgConnection, chain_id: u64) -> Result<Derived> {
+/// Every current-state row of `chain_id` as stored, ordered by key (what `verify` compares).
+pub async fn stored_rows(conn: &mut PgConnection, chain_id: u64) -> Result<Derived> {
     let chain_id = chain_id as i64;
     Ok(Derived {
         issuers: sqlx::query_as!(
