@@ -260,8 +260,10 @@ macro_rules! __domain_enum_sqlx {
             fn encode_by_ref(
                 &self,
                 buf: &mut $crate::__private::sqlx::postgres::PgArgumentBuffer,
-            ) -> ::std::result::Result<$crate::__private::sqlx::encode::IsNull, $crate::__private::sqlx::error::BoxDynError>
-            {
+            ) -> ::std::result::Result<
+                $crate::__private::sqlx::encode::IsNull,
+                $crate::__private::sqlx::error::BoxDynError,
+            > {
                 $crate::enums::sql::encode(*self, buf)
             }
         }
@@ -428,7 +430,10 @@ pub mod graphql {
             _ => return Err(InputValueError::expected_type(value)),
         };
         values::<T>().map(|(variant, _)| variant).find(|variant| variant.graphql_name() == text).ok_or_else(|| {
-            InputValueError::custom(format!("enumeration type \"{}\" does not contain the value \"{text}\"", T::TYPE_NAME))
+            InputValueError::custom(format!(
+                "enumeration type \"{}\" does not contain the value \"{text}\"",
+                T::TYPE_NAME
+            ))
         })
     }
 
@@ -461,29 +466,31 @@ mod tests {
             Nothing,
             /// First
             /// stage.
-            FirstStage = "first",
+            FirstStep = "first",
             /// Second.
-            SecondStage,
+            SecondStep,
         }
     }
 
     #[test]
     fn names_are_stored_spellings_or_the_variants() {
-        assert_eq!(Stage::ALL.iter().map(|s| s.name()).collect::<Vec<_>>(), ["Nothing", "first", "SecondStage"]);
-        assert_eq!(Stage::from_name("first"), Some(Stage::FirstStage));
-        assert_eq!(Stage::from_name("FirstStage"), None);
-        assert_eq!(" FIRST ".parse::<Stage>().unwrap(), Stage::FirstStage);
+        assert_eq!(Stage::ALL.iter().map(|s| s.name()).collect::<Vec<_>>(), ["Nothing", "first", "SecondStep"]);
+        assert_eq!(Stage::from_name("first"), Some(Stage::FirstStep));
+        assert_eq!(Stage::from_name("FirstStep"), None);
+        assert_eq!(" FIRST ".parse::<Stage>().unwrap(), Stage::FirstStep);
         assert_eq!("third".parse::<Stage>().unwrap_err().to_string(), "\"third\" is not a Stage");
-        assert_eq!(serde_json::to_string(&Stage::FirstStage).unwrap(), "\"first\"");
-        assert_eq!(serde_json::from_str::<Stage>("\"SecondStage\"").unwrap(), Stage::SecondStage);
+        assert_eq!(serde_json::to_string(&Stage::FirstStep).unwrap(), "\"first\"");
+        assert_eq!(serde_json::from_str::<Stage>("\"SecondStep\"").unwrap(), Stage::SecondStep);
         assert_eq!(Stage::default(), Stage::Nothing);
         assert_eq!(Stage::UNSET, Some(Stage::Nothing));
     }
 
     #[test]
     fn graphql_names_are_screaming_snake_case() {
-        assert_eq!(Stage::FirstStage.graphql_name(), "FIRST_STAGE");
-        for (ident, graphql) in [("PaidOut", "PAID_OUT"), ("TEND", "TEND"), ("ExtendOrPay", "EXTEND_OR_PAY"), ("Bank", "BANK")] {
+        assert_eq!(Stage::FirstStep.graphql_name(), "FIRST_STEP");
+        for (ident, graphql) in
+            [("PaidOut", "PAID_OUT"), ("TEND", "TEND"), ("ExtendOrPay", "EXTEND_OR_PAY"), ("Bank", "BANK")]
+        {
             assert_eq!(screaming_snake(ident), graphql);
         }
         assert_eq!(description(Stage::DOCS[1]).as_deref(), Some("First\nstage."));
@@ -500,16 +507,16 @@ mod tests {
         let async_graphql::registry::MetaType::Enum { enum_values, description, .. } = &registry.types["Stage"] else {
             panic!("not an enum");
         };
-        assert_eq!(enum_values.keys().collect::<Vec<_>>(), ["FIRST_STAGE", "SECOND_STAGE"]);
+        assert_eq!(enum_values.keys().collect::<Vec<_>>(), ["FIRST_STEP", "SECOND_STEP"]);
         assert_eq!(description.as_deref(), Some("A test enum."));
 
         let parse = |text: &str| <Stage as InputType>::parse(Some(Value::Enum(Name::new(text))));
-        assert_eq!(parse("SECOND_STAGE").unwrap(), Stage::SecondStage);
-        for refused in ["NOTHING", "first", "FirstStage"] {
+        assert_eq!(parse("SECOND_STEP").unwrap(), Stage::SecondStep);
+        for refused in ["NOTHING", "first", "FirstStep"] {
             let error = parse(refused).unwrap_err().into_server_error(Pos::default());
             assert!(error.message.contains(&format!("does not contain the value \"{refused}\"")), "{}", error.message);
         }
-        assert!(graphql::resolve(Stage::FirstStage, Pos::default()).is_ok());
+        assert!(graphql::resolve(Stage::FirstStep, Pos::default()).is_ok());
         let unset = graphql::resolve(Stage::Nothing, Pos::default()).unwrap_err();
         assert_eq!(unset.extensions.unwrap().get("code"), Some(&Value::from("INTERNAL")));
     }

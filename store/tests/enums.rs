@@ -77,5 +77,8 @@ async fn the_stored_spellings_still_read_back(pool: PgPool) {
     let claims = ["Open", "Paid", "Rejected", "Withdrawn", "Extended"];
     assert_eq!(read::<ClaimStatus>(&pool, &claims).await, ClaimStatus::ALL);
     assert_eq!(read::<ReleaseKind>(&pool, &["Reduce", "Release"]).await, ReleaseKind::ALL);
-    assert_eq!(read::<GuaranteeStatus>(&pool, &["None", "PaidOut"]).await, [GuaranteeStatus::None, GuaranteeStatus::PaidOut]);
+    assert_eq!(
+        read::<GuaranteeStatus>(&pool, &["None", "PaidOut"]).await,
+        [GuaranteeStatus::None, GuaranteeStatus::PaidOut]
+    );
 }

@@ -76,6 +76,7 @@ async fn the_unset_value_is_refused_as_input_naming_it(pool: PgPool) {
     let every = "query($s: [GuaranteeStatus!]) { guarantees(filter: { statuses: $s }) { totalCount } }";
     let all = sdl_values(&egp_api::schema::sdl(), "GuaranteeStatus");
     assert_eq!(data(&schema, every, json!({ "s": all })).await["guarantees"]["totalCount"], 0);
-    let answer = data(&schema, "{ creditConfirmations(filter: { statuses: [VALID, EXPIRED] }) { totalCount } }", empty());
+    let answer =
+        data(&schema, "{ creditConfirmations(filter: { statuses: [VALID, EXPIRED] }) { totalCount } }", empty());
     assert_eq!(answer.await["creditConfirmations"]["totalCount"], 0);
 }
