@@ -90,8 +90,8 @@ egp_contracts::domain_enum! {
 impl ActionStatus {
     /// The statuses of an action the sender or the tracker still work on.
     pub const OPEN: [Self; 3] = [Self::Pending, Self::Submitted, Self::Included];
-    /// The statuses the sender may still move or fail (nothing of the action is mirrored yet).
-    pub const UNSENT_OR_SENT: [Self; 2] = [Self::Pending, Self::Submitted];
+    /// The statuses of an action nothing of which is mirrored yet: the sender may still fail it.
+    pub const NOT_MIRRORED: [Self; 2] = [Self::Pending, Self::Submitted];
 
     /// Whether nothing more will happen to the action.
     pub const fn is_settled(self) -> bool {
