@@ -62,10 +62,10 @@ pub enum Error {
         /// The value given.
         value: String,
     },
-    /// A value does not name a variant of a contract enum.
+    /// A value does not name a variant of a domain enum (`domain_enum!`).
     #[error("{value:?} is not a {kind}")]
     UnknownEnumValue {
-        /// The Solidity enum.
+        /// The Solidity enum for a mirror of one, else the Rust type.
         kind: &'static str,
         /// The value given.
         value: String,

@@ -2,94 +2,14 @@
 //! satang amounts and the short ASCII codes the contracts keep in a `bytes32`.
 //!
 //! The enums mirror `contracts/src/interfaces/*.sol` variant for variant (a test compares them with
-//! the Solidity sources); the ABI itself only knows them as `uint8`.
-
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-use crate::{Error, Result};
+//! the Solidity sources); the ABI itself only knows them as `uint8`. Each is declared with
+//! [`domain_enum!`](crate::domain_enum), which also maps it to its column and to GraphQL.
 
 pub use crate::values::{BankCode, Code, Satang, check_bank_ref, record_id};
 
-/// Declares a Rust enum mirroring a Solidity enum: `u8` conversions, names as in Solidity for
-/// `Display`/`FromStr` (case-insensitive) and serde; with the `sqlx` feature, a `TEXT` column
-/// holding that name; with `graphql`, a GraphQL enum (`SCREAMING_SNAKE_CASE` variants).
-macro_rules! solidity_enum {
-    ($(#[$meta:meta])* $name:ident = $solidity:literal { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-        #[repr(u8)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            /// Every variant, in Solidity order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-            /// The Solidity enum this mirrors (`Contract.Enum` or a file-level name).
-            pub const SOLIDITY_NAME: &'static str = $solidity;
-
-            /// The variant's name as Solidity spells it.
-            pub const fn name(self) -> &'static str {
-                match self {
-                    $(Self::$variant => stringify!($variant)),+
-                }
-            }
-        }
-
-        /// The first variant: the value Solidity gives an unset field of the enum.
-        impl Default for $name {
-            fn default() -> Self {
-                Self::ALL[0]
-            }
-        }
-
-        impl TryFrom<u8> for $name {
-            type Error = Error;
-
-            fn try_from(value: u8) -> Result<Self> {
-                Self::ALL.get(usize::from(value)).copied().ok_or_else(|| Error::UnknownEnumValue {
-                    kind: $solidity,
-                    value: value.to_string(),
-                })
-            }
-        }
-
-        impl From<$name> for u8 {
-            fn from(value: $name) -> u8 {
-                value as u8
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = Error;
-
-            fn from_str(text: &str) -> Result<Self> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|variant| variant.name().eq_ignore_ascii_case(text.trim()))
-                    .ok_or_else(|| Error::UnknownEnumValue { kind: $solidity, value: text.to_owned() })
-            }
-        }
-
-        #[cfg(feature = "sqlx")]
-        $crate::sql_text_enum!($name);
-    };
-}
-
-solidity_enum! {
+crate::domain_enum! {
     /// Guarantee types (Finance Ministry procurement regulation B.E. 2560).
-    GuaranteeType = "IGuaranteeRegistry.GuaranteeType" {
+    pub enum GuaranteeType: solidity "IGuaranteeRegistry.GuaranteeType" {
         /// Bid security (confidential: only e-GP and the issuing bank see it).
         TEND,
         /// Performance security.
@@ -105,9 +25,9 @@ solidity_enum! {
     }
 }
 
-solidity_enum! {
+crate::domain_enum! {
     /// How a guarantee ends.
-    ExpiryType = "IGuaranteeRegistry.ExpiryType" {
+    pub enum ExpiryType: solidity "IGuaranteeRegistry.ExpiryType" {
         /// On a fixed date.
         FIXD,
         /// Open-ended.
@@ -117,11 +37,10 @@ solidity_enum! {
     }
 }
 
-solidity_enum! {
+crate::domain_enum! {
     /// Where a guarantee stands (URDG 758 lifecycle).
-    GuaranteeStatus = "IGuaranteeRegistry.Status" {
+    pub enum GuaranteeStatus: solidity "IGuaranteeRegistry.Status", unset None {
         /// Does not exist (never stored as a status; `status_before_suspension` when not suspended).
-        #[cfg_attr(feature = "graphql", graphql(visible = false))]
         None,
         /// Issued, awaiting the agency.
         PendingAcceptance,
@@ -163,9 +82,9 @@ impl GuaranteeStatus {
     }
 }
 
-solidity_enum! {
-    /// The transition a guarantee error speaks of.
-    GuaranteeAction = "IGuaranteeRegistry.Action" {
+crate::domain_enum! {
+    /// A transition of a guarantee: what a refusal speaks of, or what made an amendment lapse.
+    pub enum GuaranteeAction: solidity "IGuaranteeRegistry.Action" {
         /// Issue.
         Issue,
         /// Accept.
@@ -231,9 +150,9 @@ impl GuaranteeAction {
     }
 }
 
-solidity_enum! {
+crate::domain_enum! {
     /// Company or individual.
-    ApplicantType = "ApplicantType" {
+    pub enum ApplicantType: solidity "ApplicantType" {
         /// A juristic person.
         Juristic,
         /// An individual.
@@ -241,9 +160,9 @@ solidity_enum! {
     }
 }
 
-solidity_enum! {
+crate::domain_enum! {
     /// What a credit confirmation is for.
-    Purpose = "ICreditConfirmationRegistry.Purpose" {
+    pub enum Purpose: solidity "ICreditConfirmationRegistry.Purpose" {
         /// One e-GP project (with project number and budget).
         PROJECT,
         /// Supplier registration.
@@ -251,11 +170,10 @@ solidity_enum! {
     }
 }
 
-solidity_enum! {
+crate::domain_enum! {
     /// Where a credit confirmation stands (as stored; see `expired` for validity by date).
-    ConfirmationStatus = "ICreditConfirmationRegistry.ConfirmationStatus" {
+    pub enum ConfirmationStatus: solidity "ICreditConfirmationRegistry.ConfirmationStatus", unset None {
         /// Does not exist.
-        #[cfg_attr(feature = "graphql", graphql(visible = false))]
         None,
         /// In force until `validUntil`.
         Valid,
@@ -268,9 +186,9 @@ solidity_enum! {
     }
 }
 
-solidity_enum! {
+crate::domain_enum! {
     /// Bank or finance company.
-    IssuerKind = "IConsortium.IssuerKind" {
+    pub enum IssuerKind: solidity "IConsortium.IssuerKind" {
         /// A commercial bank.
         Bank,
         /// A finance company licensed for guarantee business.
@@ -278,9 +196,9 @@ solidity_enum! {
     }
 }
 
-solidity_enum! {
+crate::domain_enum! {
     /// Where an issuer stands in the consortium.
-    IssuerStatus = "IConsortium.IssuerStatus" {
+    pub enum IssuerStatus: solidity "IConsortium.IssuerStatus", unset None {
         /// Never admitted.
         None,
         /// May sign.
@@ -290,9 +208,9 @@ solidity_enum! {
     }
 }
 
-solidity_enum! {
+crate::domain_enum! {
     /// The duties no address may combine in the consortium (separation of duties).
-    Role = "IConsortium.Role" {
+    pub enum Role: solidity "IConsortium.Role" {
         /// The CGD admin.
         Admin,
         /// An e-GP gateway.

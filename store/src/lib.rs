@@ -16,7 +16,7 @@ pub use egp_contracts::{
     ApplicantType, ConfirmationStatus, ExpiryType, GuaranteeAction, GuaranteeStatus, GuaranteeType, IssuerKind,
     IssuerStatus, Purpose, Satang,
 };
-pub use status::{AmendmentStatus, ClaimStatus, ReleaseKind};
+pub use status::{ActionKind, ActionStatus, AmendmentStatus, ClaimStatus, ReleaseKind};
 
 /// The schema (`store/migrations/`): the indexer applies it at every connect, the API's and the
 /// tests' databases take the same. An applied migration is never edited (sqlx checks checksums).

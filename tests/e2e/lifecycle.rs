@@ -114,11 +114,11 @@ async fn a_full_lifecycle_is_seen_step_by_step_with_its_history() {
     assert_eq!(last["amount"]["satang"], "150000000");
     assert_eq!(last["outstanding"]["satang"], "0");
     assert_eq!(last["totalPaid"]["satang"], "30000000");
-    assert_eq!(last["amendments"], json!([{ "sequence": 1, "status": "Accepted" }]));
-    assert_eq!(last["claims"][0]["status"], "Extended");
-    assert_eq!(last["claims"][1]["status"], "Paid");
+    assert_eq!(last["amendments"], json!([{ "sequence": 1, "status": "ACCEPTED" }]));
+    assert_eq!(last["claims"][0]["status"], "EXTENDED");
+    assert_eq!(last["claims"][1]["status"], "PAID");
     assert_eq!(last["claims"][1]["paidAmount"]["satang"], "30000000");
-    assert_eq!(last["releases"][0]["kind"], "Release");
+    assert_eq!(last["releases"][0]["kind"], "RELEASE");
     let history: Vec<&str> = last["history"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
     assert_eq!(
         history,

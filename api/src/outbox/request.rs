@@ -3,6 +3,7 @@
 
 use egp::gateway::{GatewayCall, GatewayStep};
 use egp_contracts::ContractRevert;
+use egp_store::{ActionKind, ActionStatus};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -40,19 +41,19 @@ pub struct ActionRequest {
     pub answers: Option<Answers>,
 }
 
-/// The stable name of a step (the `kind` column; the GraphQL `ActionKind` in upper case).
-pub fn kind(step: &GatewayStep) -> &'static str {
+/// The kind of action a step is (its stored name is in the `kind` column and the fingerprint).
+pub fn kind(step: &GatewayStep) -> ActionKind {
     match step {
-        GatewayStep::Accept => "accept",
-        GatewayStep::Reject { .. } => "reject",
-        GatewayStep::AcceptAmendment { .. } => "acceptAmendment",
-        GatewayStep::RejectAmendment { .. } => "rejectAmendment",
-        GatewayStep::Reduce { .. } => "reduce",
-        GatewayStep::Release { .. } => "release",
-        GatewayStep::Claim { .. } => "claim",
-        GatewayStep::ClaimExtendOrPay { .. } => "claimExtendOrPay",
-        GatewayStep::WithdrawClaim => "withdrawClaim",
-        GatewayStep::Supersede { .. } => "supersede",
+        GatewayStep::Accept => ActionKind::Accept,
+        GatewayStep::Reject { .. } => ActionKind::Reject,
+        GatewayStep::AcceptAmendment { .. } => ActionKind::AcceptAmendment,
+        GatewayStep::RejectAmendment { .. } => ActionKind::RejectAmendment,
+        GatewayStep::Reduce { .. } => ActionKind::Reduce,
+        GatewayStep::Release { .. } => ActionKind::Release,
+        GatewayStep::Claim { .. } => ActionKind::Claim,
+        GatewayStep::ClaimExtendOrPay { .. } => ActionKind::ClaimExtendOrPay,
+        GatewayStep::WithdrawClaim => ActionKind::WithdrawClaim,
+        GatewayStep::Supersede { .. } => ActionKind::Supersede,
     }
 }
 
@@ -67,7 +68,7 @@ impl ActionRequest {
         answers: Option<Answers>,
     ) -> Self {
         let mut fingerprinted = given;
-        fingerprinted.insert("kind".into(), json!(kind(&call.step)));
+        fingerprinted.insert("kind".into(), json!(kind(&call.step).name()));
         fingerprinted.insert("guarantee".into(), json!(call.guarantee.to_string()));
         fingerprinted.insert("agency".into(), json!(call.agency.as_str()));
         Self { idempotency_key, call, given: Value::Object(fingerprinted), arguments, answers }
@@ -138,7 +139,7 @@ impl Outbox {
         };
         match store::insert(&self.pool, action, self.settings.max_queued_actions).await? {
             Inserted::New(row) => {
-                if row.status == "pending" {
+                if row.status == ActionStatus::Pending {
                     tracing::info!(action = row.id, kind = %row.kind, "action queued");
                     self.wake();
                 }

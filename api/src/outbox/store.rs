@@ -2,6 +2,7 @@
 //! `store/migrations/0009_actions.sql`). Every change of an action bumps its revision and
 //! notifies `egp_actions` (triggers), so subscriptions on any server see it.
 
+use egp_store::{ActionKind, ActionStatus};
 use sqlx::PgPool;
 
 use crate::Result;
@@ -18,12 +19,12 @@ pub struct ActionRow {
     pub gateway: Vec<u8>,
     pub idempotency_key: String,
     pub fingerprint: Vec<u8>,
-    pub kind: String,
+    pub kind: ActionKind,
     pub guarantee_id: Vec<u8>,
     pub agency_code: String,
     /// JSON text.
     pub arguments: String,
-    pub status: String,
+    pub status: ActionStatus,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
     pub retrying: Option<String>,
@@ -45,7 +46,7 @@ pub struct ActionRow {
 impl ActionRow {
     /// Whether nothing more will happen to it.
     pub fn is_settled(&self) -> bool {
-        matches!(self.status.as_str(), "final" | "failed")
+        self.status.is_settled()
     }
 }
 
@@ -62,8 +63,8 @@ pub struct NewAction {
     pub idempotency_key: String,
     /// SHA-256 of the normalised request.
     pub fingerprint: Vec<u8>,
-    /// `accept`, `reject`, …
-    pub kind: &'static str,
+    /// The step.
+    pub kind: ActionKind,
     /// The guarantee.
     pub guarantee_id: Vec<u8>,
     /// The agency.
@@ -101,8 +102,9 @@ pub async fn by_ids(pool: &PgPool, chain_id: i64, ids: &[i64]) -> Result<Vec<Act
 pub async fn by_ids_on(conn: &mut sqlx::PgConnection, chain_id: i64, ids: &[i64]) -> Result<Vec<ActionRow>> {
     Ok(sqlx::query_as!(
         ActionRow,
-        r#"SELECT a.id, a.chain_id, a.gateway, a.idempotency_key, a.fingerprint, a.kind, a.guarantee_id,
-                  a.agency_code, a.arguments::text AS "arguments!", a.status, a.error_code,
+        r#"SELECT a.id, a.chain_id, a.gateway, a.idempotency_key, a.fingerprint, a.kind AS "kind: ActionKind",
+                  a.guarantee_id, a.agency_code, a.arguments::text AS "arguments!", a.status AS "status: ActionStatus",
+                  a.error_code,
                   a.error_message, a.retrying, a.nonce, a.transaction_hash, a.mined_block, a.block_number,
                   a.block_hash, a.log_index, a.revision,
                   extract(epoch FROM a.created_at)::bigint AS "created_at!",
@@ -153,8 +155,8 @@ pub async fn insert(pool: &PgPool, action: NewAction, max_queued: i64) -> Result
         }
     }
     let (status, code, message) = match &action.refused {
-        Some((code, message)) => ("failed", Some(code.as_str()), Some(message.as_str())),
-        None => ("pending", None, None),
+        Some((code, message)) => (ActionStatus::Failed, Some(code.as_str()), Some(message.as_str())),
+        None => (ActionStatus::Pending, None, None),
     };
     let id = sqlx::query_scalar!(
         "INSERT INTO actions (chain_id, gateway, contract_address, idempotency_key, fingerprint, kind, guarantee_id,
@@ -165,12 +167,12 @@ pub async fn insert(pool: &PgPool, action: NewAction, max_queued: i64) -> Result
         action.contract_address,
         action.idempotency_key,
         action.fingerprint,
-        action.kind,
+        action.kind as _,
         action.guarantee_id,
         action.agency_code,
         action.arguments.to_string(),
         action.calldata,
-        status,
+        status as _,
         code,
         message
     )
@@ -184,8 +186,10 @@ pub async fn insert(pool: &PgPool, action: NewAction, max_queued: i64) -> Result
 async fn queued(conn: &mut sqlx::PgConnection, gateway: &[u8]) -> Result<i64> {
     Ok(sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!" FROM actions
-           WHERE gateway = $1 AND (status = 'pending' OR (status = 'submitted' AND mined_block IS NULL))"#,
-        gateway
+           WHERE gateway = $1 AND (status = $2 OR (status = $3 AND mined_block IS NULL))"#,
+        gateway,
+        ActionStatus::Pending as _,
+        ActionStatus::Submitted as _
     )
     .fetch_one(conn)
     .await?)
@@ -219,10 +223,11 @@ pub(crate) async fn pending(pool: &PgPool, chain_id: i64, gateway: &[u8], limit:
     Ok(sqlx::query_as!(
         Pending,
         "SELECT id, contract_address, calldata FROM actions
-         WHERE gateway = $1 AND chain_id = $2 AND status = 'pending' ORDER BY id LIMIT $3",
+         WHERE gateway = $1 AND chain_id = $2 AND status = $4 ORDER BY id LIMIT $3",
         gateway,
         chain_id,
-        limit
+        limit,
+        ActionStatus::Pending as _
     )
     .fetch_all(pool)
     .await?)
@@ -234,12 +239,14 @@ pub(crate) async fn pending(pool: &PgPool, chain_id: i64, gateway: &[u8], limit:
 pub(crate) async fn record_attempt(pool: &PgPool, id: i64, nonce: i64, hash: &[u8], raw: &[u8]) -> Result<bool> {
     let mut tx = pool.begin().await?;
     let moved = sqlx::query!(
-        "UPDATE actions SET status = 'submitted', nonce = $2, transaction_hash = $3, retrying = NULL
-         WHERE id = $1 AND ((status = 'pending' AND nonce IS NULL)
-                            OR (status = 'submitted' AND nonce = $2 AND mined_block IS NULL))",
+        "UPDATE actions SET status = $5, nonce = $2, transaction_hash = $3, retrying = NULL
+         WHERE id = $1 AND ((status = $4 AND nonce IS NULL)
+                            OR (status = $5 AND nonce = $2 AND mined_block IS NULL))",
         id,
         nonce,
-        hash
+        hash,
+        ActionStatus::Pending as _,
+        ActionStatus::Submitted as _
     )
     .execute(&mut *tx)
     .await?
@@ -263,11 +270,13 @@ pub(crate) async fn record_attempt(pool: &PgPool, id: i64, nonce: i64, hash: &[u
 /// Marks an action failed (nothing of it changed the chain), unless it is settled already.
 pub(crate) async fn fail(pool: &PgPool, id: i64, code: &str, message: &str) -> Result<()> {
     sqlx::query!(
-        "UPDATE actions SET status = 'failed', error_code = $2, error_message = $3, retrying = NULL
-         WHERE id = $1 AND status IN ('pending', 'submitted')",
+        "UPDATE actions SET status = $4, error_code = $2, error_message = $3, retrying = NULL
+         WHERE id = $1 AND status = ANY($5)",
         id,
         code,
-        message
+        message,
+        ActionStatus::Failed as _,
+        &ActionStatus::NOT_MIRRORED[..] as _
     )
     .execute(pool)
     .await?;
@@ -277,10 +286,10 @@ pub(crate) async fn fail(pool: &PgPool, id: i64, code: &str, message: &str) -> R
 /// Notes why the sender is retrying an action (`None`: it no longer is).
 pub(crate) async fn retrying(pool: &PgPool, id: i64, why: Option<&str>) -> Result<()> {
     sqlx::query!(
-        "UPDATE actions SET retrying = $2 WHERE id = $1 AND status IN ('pending', 'submitted')
-                                                 AND retrying IS DISTINCT FROM $2",
+        "UPDATE actions SET retrying = $2 WHERE id = $1 AND status = ANY($3) AND retrying IS DISTINCT FROM $2",
         id,
-        why
+        why,
+        &ActionStatus::NOT_MIRRORED[..] as _
     )
     .execute(pool)
     .await?;
@@ -312,9 +321,10 @@ pub(crate) struct Attempt {
 pub(crate) async fn in_flight(pool: &PgPool, chain_id: i64, gateway: &[u8]) -> Result<Vec<InFlight>> {
     let actions = sqlx::query!(
         r#"SELECT id, nonce AS "nonce!", mined_block, transaction_hash, contract_address, calldata FROM actions
-           WHERE gateway = $1 AND chain_id = $2 AND status = 'submitted' AND nonce IS NOT NULL ORDER BY nonce, id"#,
+           WHERE gateway = $1 AND chain_id = $2 AND status = $3 AND nonce IS NOT NULL ORDER BY nonce, id"#,
         gateway,
-        chain_id
+        chain_id,
+        ActionStatus::Submitted as _
     )
     .fetch_all(pool)
     .await?;
@@ -349,11 +359,12 @@ pub(crate) async fn in_flight(pool: &PgPool, chain_id: i64, gateway: &[u8]) -> R
 pub(crate) async fn mined(pool: &PgPool, id: i64, hash: &[u8], block: Option<i64>) -> Result<()> {
     sqlx::query!(
         "UPDATE actions SET transaction_hash = $2, mined_block = $3, retrying = NULL
-         WHERE id = $1 AND status = 'submitted'
+         WHERE id = $1 AND status = $4
            AND (transaction_hash IS DISTINCT FROM $2 OR mined_block IS DISTINCT FROM $3)",
         id,
         hash,
-        block
+        block,
+        ActionStatus::Submitted as _
     )
     .execute(pool)
     .await?;
@@ -364,11 +375,13 @@ pub(crate) async fn mined(pool: &PgPool, id: i64, hash: &[u8], block: Option<i64
 /// on chain, so it goes back to the queue for a new nonce.
 pub(crate) async fn requeue(pool: &PgPool, id: i64, nonce: i64, why: &str) -> Result<()> {
     sqlx::query!(
-        "UPDATE actions SET status = 'pending', nonce = NULL, mined_block = NULL, retrying = $3
-         WHERE id = $1 AND status = 'submitted' AND nonce = $2",
+        "UPDATE actions SET status = $4, nonce = NULL, mined_block = NULL, retrying = $3
+         WHERE id = $1 AND status = $5 AND nonce = $2",
         id,
         nonce,
-        why
+        why,
+        ActionStatus::Pending as _,
+        ActionStatus::Submitted as _
     )
     .execute(pool)
     .await?;
@@ -388,12 +401,17 @@ pub(crate) async fn highest_nonce(pool: &PgPool, chain_id: i64, gateway: &[u8]) 
 }
 
 /// Whether `gateway` has actions the sender or the tracker still work on.
+///
+/// A count, not `EXISTS`: with the statuses bound, PostgreSQL's generic plan for `EXISTS` guesses
+/// that most rows match and scans the whole table for the first one, and being cheap on paper it
+/// replaces the custom plans after five runs. A count's generic plan looks as dear as it is, so
+/// the custom plan over `actions_gateway_status` stays (the open actions are few: the queue's).
 pub(crate) async fn has_open(pool: &PgPool, chain_id: i64, gateway: &[u8]) -> Result<bool> {
     Ok(sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM actions WHERE gateway = $1 AND chain_id = $2
-                                               AND status IN ('pending', 'submitted', 'included')) AS "open!""#,
+        r#"SELECT count(*) > 0 AS "open!" FROM actions WHERE gateway = $1 AND chain_id = $2 AND status = ANY($3)"#,
         gateway,
-        chain_id
+        chain_id,
+        &ActionStatus::OPEN[..] as _
     )
     .fetch_one(pool)
     .await?)

@@ -6,12 +6,12 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject, Subscription};
+use async_graphql::{Context, ID, Json, Object, SimpleObject, Subscription};
 use futures_util::Stream;
 use tokio::sync::broadcast;
 
 use super::guarantee::{Event, Guarantee, visible_guarantee};
-use super::types::{JsonValue, hex0x, iso};
+use super::types::{ActionKind, ActionStatus, JsonValue, hex0x, iso};
 use super::{Api, principal, session};
 use crate::auth::{Principal, Role};
 use crate::outbox::{ActionRow, Outbox, store};
@@ -21,64 +21,6 @@ use crate::{Error, Result, db};
 const MAX_FOLLOWED: usize = 100;
 /// Longest wait for a notification before reading anyway.
 const POLL: Duration = Duration::from_secs(2);
-
-/// Where an action stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum ActionStatus {
-    /// Accepted and stored; no transaction sent yet.
-    Pending,
-    /// Its transaction is signed, recorded and sent (`transactionHash`); not yet in the mirror.
-    Submitted,
-    /// Its event is in the indexer's mirror (`blockNumber`, `logIndex`, `event`).
-    Included,
-    /// Its event's block is final: it cannot be undone.
-    Final,
-    /// Refused (`error`): nothing of it changed on chain.
-    Failed,
-}
-
-/// The agency step an action takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum ActionKind {
-    /// Accept a pending guarantee.
-    Accept,
-    /// Reject a pending guarantee.
-    Reject,
-    /// Accept the pending amendment.
-    AcceptAmendment,
-    /// Reject the pending amendment.
-    RejectAmendment,
-    /// Release part of the outstanding amount.
-    Reduce,
-    /// Release in full.
-    Release,
-    /// Demand payment.
-    Claim,
-    /// Demand an extension, or else payment.
-    ClaimExtendOrPay,
-    /// Withdraw the open claim.
-    WithdrawClaim,
-    /// Replace with another guarantee.
-    Supersede,
-}
-
-impl ActionKind {
-    fn from_db(kind: &str) -> Result<Self> {
-        Ok(match kind {
-            "accept" => Self::Accept,
-            "reject" => Self::Reject,
-            "acceptAmendment" => Self::AcceptAmendment,
-            "rejectAmendment" => Self::RejectAmendment,
-            "reduce" => Self::Reduce,
-            "release" => Self::Release,
-            "claim" => Self::Claim,
-            "claimExtendOrPay" => Self::ClaimExtendOrPay,
-            "withdrawClaim" => Self::WithdrawClaim,
-            "supersede" => Self::Supersede,
-            other => return Err(Error::Corrupt { table: "actions", reason: format!("unknown kind {other:?}") }),
-        })
-    }
-}
 
 /// Why an action failed.
 #[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
@@ -101,19 +43,12 @@ impl Action {
         ID(self.0.id.to_string())
     }
     /// The step.
-    async fn kind(&self) -> Result<ActionKind> {
-        ActionKind::from_db(&self.0.kind)
+    async fn kind(&self) -> ActionKind {
+        self.0.kind
     }
     /// Where it stands.
-    async fn status(&self) -> Result<ActionStatus> {
-        Ok(match self.0.status.as_str() {
-            "pending" => ActionStatus::Pending,
-            "submitted" => ActionStatus::Submitted,
-            "included" => ActionStatus::Included,
-            "final" => ActionStatus::Final,
-            "failed" => ActionStatus::Failed,
-            other => return Err(Error::Corrupt { table: "actions", reason: format!("unknown status {other:?}") }),
-        })
+    async fn status(&self) -> ActionStatus {
+        self.0.status
     }
     /// The client's idempotency key.
     async fn idempotency_key(&self) -> &str {

@@ -1,7 +1,8 @@
 //! The request extension: opens the request's snapshot (and its DataLoaders) before execution,
 //! adds the consistency marker to `extensions`, and gives every error a stable code —
 //! `QUERY_TOO_DEEP`, `QUERY_TOO_COMPLEX`, `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`,
-//! `BAD_USER_INPUT` for argument errors async-graphql raises itself.
+//! `BAD_USER_INPUT` for argument errors async-graphql raises itself, whether while validating (a
+//! value the argument's type does not hold, such as an enum's unset `NONE`) or while executing.
 
 use std::sync::{Arc, Mutex};
 
@@ -84,6 +85,10 @@ impl Extension for SnapshotExtension {
                     let code = match e.message.as_str() {
                         "Query is nested too deep." => "QUERY_TOO_DEEP",
                         "Query is too complex." => "QUERY_TOO_COMPLEX",
+                        // The document is well formed; a value given for an argument is not one
+                        // its type holds (async-graphql's ArgumentsOfCorrectType, which also
+                        // checks variables). The message names the argument and the value.
+                        message if message.starts_with("Invalid value for argument") => "BAD_USER_INPUT",
                         _ => "GRAPHQL_VALIDATION_FAILED",
                     };
                     with_code(e, code)

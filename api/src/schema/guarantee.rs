@@ -5,8 +5,8 @@ use async_graphql::{Context, Json, Object, SimpleObject};
 
 use super::loaders::{AgencyKey, AmendmentsOf, ClaimsOf, GuaranteeKey, HistoryOf, IssuerKey, ReleasesOf};
 use super::types::{
-    Amount, ApplicantType, ExpiryType, GuaranteeStatus, GuaranteeType, JsonValue, Provenance, address, hex0x, iso_text,
-    parse_u64,
+    AmendmentStatus, Amount, ApplicantType, ClaimStatus, ExpiryType, GuaranteeAction, GuaranteeStatus, GuaranteeType,
+    IssuerKind, IssuerStatus, JsonValue, Provenance, ReleaseKind, address, hex0x, iso_text, parse_u64,
 };
 use super::{loader, principal, shared};
 use crate::db::{AgencyRow, AmendmentRow, ClaimRow, EventRow, GuaranteeRow, IssuerRow, ReleaseRow};
@@ -239,19 +239,19 @@ impl Amendment {
     async fn terms_hash(&self) -> String {
         hex0x(&self.0.terms_hash)
     }
-    /// `Pending`, `Accepted`, `Rejected` or `Lapsed` (unanswered when a later change of terms or the
+    /// `PENDING`, `ACCEPTED`, `REJECTED` or `LAPSED` (unanswered when a later change of terms or the
     /// end of the guarantee overtook it: see `lapseCause`).
-    async fn status(&self) -> &'static str {
-        self.0.status.name()
+    async fn status(&self) -> AmendmentStatus {
+        self.0.status
     }
     /// The agency's reason code for a rejection.
     async fn reason_code(&self) -> Option<&str> {
         self.0.reason_code.as_deref()
     }
-    /// What made a `Lapsed` amendment lapse: `Pay`, `Extend` or `Reduce` (a change of the terms it
-    /// was proposed against), `Release`, `Expire` or `Supersede` (the end of the guarantee).
-    async fn lapse_cause(&self) -> Option<&'static str> {
-        self.0.lapse_cause.map(|cause| cause.name())
+    /// What made a `LAPSED` amendment lapse: `PAY`, `EXTEND` or `REDUCE` (a change of the terms it
+    /// was proposed against), `RELEASE`, `EXPIRE` or `SUPERSEDE` (the end of the guarantee).
+    async fn lapse_cause(&self) -> Option<GuaranteeAction> {
+        self.0.lapse_cause
     }
     /// Amount after acceptance.
     async fn amount_after(&self) -> async_graphql::Result<Option<Amount>> {
@@ -292,9 +292,9 @@ impl Claim {
     async fn extend_or_pay(&self) -> bool {
         self.0.extend_or_pay
     }
-    /// `Open`, `Paid`, `Rejected`, `Withdrawn` or `Extended`.
-    async fn status(&self) -> &'static str {
-        self.0.status.name()
+    /// Where it stands.
+    async fn status(&self) -> ClaimStatus {
+        self.0.status
     }
     /// SHA-256 of the demand document.
     async fn demand_hash(&self) -> String {
@@ -335,9 +335,9 @@ impl Release {
     async fn sequence(&self) -> i32 {
         self.0.sequence
     }
-    /// `Reduce` or `Release`.
-    async fn kind(&self) -> &'static str {
-        self.0.kind.name()
+    /// A reduction or the full release.
+    async fn kind(&self) -> ReleaseKind {
+        self.0.kind
     }
     /// Amount released.
     async fn amount(&self) -> async_graphql::Result<Amount> {
@@ -401,13 +401,13 @@ impl Bank {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// `Bank` or `FinanceCompany`.
-    async fn kind(&self) -> &'static str {
-        self.0.kind.name()
+    /// A bank or a finance company.
+    async fn kind(&self) -> IssuerKind {
+        self.0.kind
     }
-    /// `Active` or `Suspended`.
-    async fn status(&self) -> &'static str {
-        self.0.status.name()
+    /// Whether it may sign.
+    async fn status(&self) -> IssuerStatus {
+        self.0.status
     }
     /// Signer addresses in force.
     async fn signer_count(&self) -> i64 {

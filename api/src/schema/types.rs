@@ -131,9 +131,12 @@ impl From<&ProvenanceRow> for Provenance {
     }
 }
 
-/// The domain enums, declared once (in `egp-contracts` and `egp-store`) and mapped there both to
-/// their columns and to GraphQL.
-pub use egp_store::{ApplicantType, ConfirmationStatus, ExpiryType, GuaranteeStatus, GuaranteeType, Purpose};
+/// The domain enums, declared once (with `egp_contracts::domain_enum!`, in `egp-contracts` and
+/// `egp-store`) and mapped there both to their columns and to GraphQL.
+pub use egp_store::{
+    ActionKind, ActionStatus, AmendmentStatus, ApplicantType, ClaimStatus, ConfirmationStatus, ExpiryType,
+    GuaranteeAction, GuaranteeStatus, GuaranteeType, IssuerKind, IssuerStatus, Purpose, ReleaseKind,
+};
 
 /// Parses a `0x`-prefixed 32-byte id.
 pub(crate) fn parse_id(field: &'static str, text: &str) -> Result<Vec<u8>> {

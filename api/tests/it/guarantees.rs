@@ -106,13 +106,13 @@ async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, 
     assert_eq!(g["projectNumber"], PROJECT);
     let commitment = COMPANY.parse::<egp_contracts::ThaiId>().unwrap().commit(&pepper());
     assert_eq!(g["applicantCommitment"], commitment.to_string());
-    assert_eq!(g["amendments"][0]["status"], "Accepted");
+    assert_eq!(g["amendments"][0]["status"], "ACCEPTED");
     assert_eq!(g["amendments"][0]["amountAfter"]["satang"], "150000000");
     assert_eq!(g["amendments"][0]["lapseCause"], json!(null));
-    assert_eq!(g["amendments"][1]["status"], "Lapsed");
-    assert_eq!(g["amendments"][1]["lapseCause"], "Pay");
+    assert_eq!(g["amendments"][1]["status"], "LAPSED");
+    assert_eq!(g["amendments"][1]["lapseCause"], "PAY");
     assert_eq!(g["amendmentPending"], false, "the payment overtook amendment 2");
-    assert_eq!(g["claims"][0]["status"], "Paid");
+    assert_eq!(g["claims"][0]["status"], "PAID");
     assert_eq!(g["claims"][0]["paidAmount"]["satang"], "30000000");
     let names: Vec<&str> = g["history"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
     assert_eq!(names.first(), Some(&"GuaranteeIssued"), "{names:?}");
@@ -226,6 +226,6 @@ async fn lookups_filters_pagination_and_provenance(pool_options: PgPoolOptions, 
 
     // Banks and agencies.
     let parties = data(&schema, "{ banks { code name status } agencies { code name } }", empty()).await;
-    assert!(parties["banks"].as_array().unwrap().iter().any(|b| b["code"] == "004" && b["status"] == "Active"));
+    assert!(parties["banks"].as_array().unwrap().iter().any(|b| b["code"] == "004" && b["status"] == "ACTIVE"));
     assert!(parties["agencies"].as_array().unwrap().iter().any(|a| a["code"] == HIGHWAYS));
 }

@@ -5,6 +5,7 @@ mod actions;
 #[allow(dead_code, reason = "each test uses part of the shared world")]
 mod common;
 mod confirmations;
+mod enums;
 mod guarantees;
 mod http;
 mod open_data;

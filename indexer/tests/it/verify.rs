@@ -35,8 +35,9 @@ async fn verify_finds_rows_changed_by_hand(_: PgPoolOptions, options: PgConnectO
         .execute(&pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE guarantee_claims SET status = 'Open' WHERE guarantee_id = $1")
+    sqlx::query("UPDATE guarantee_claims SET status = $2 WHERE guarantee_id = $1")
         .bind(g7.as_slice())
+        .bind(egp_store::ClaimStatus::Open)
         .execute(&pool)
         .await
         .unwrap();
