@@ -11,20 +11,6 @@ use super::rows::*;
 use super::session::Session;
 use crate::{Error, Result};
 
-/// The reorgs rolled back on the snapshot's chain after reorg `after` (its id; `None`: from the
-/// first): (the highest id, the first block undone by any of them), or `None` when there are none.
-pub async fn reorgs_after(session: &Session, after: Option<i64>) -> Result<Option<(i64, i64)>> {
-    let chain = session.chain_id().await?;
-    let row: (Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT max(id), min(from_block) FROM reorgs WHERE chain_id = $1 AND ($2::bigint IS NULL OR id > $2)",
-    )
-    .bind(chain)
-    .bind(after)
-    .fetch_one(&mut *session.conn().await?)
-    .await?;
-    Ok(row.0.zip(row.1))
-}
-
 /// Which guarantees a page or a count covers. Every field narrows; `None`/empty means any.
 #[derive(Debug, Clone, Default)]
 pub struct GuaranteeFilter {

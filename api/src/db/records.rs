@@ -165,6 +165,42 @@ pub async fn last_reorg(session: &Session) -> Result<Option<(i64, i64, i64)>> {
     Ok(row.map(|r| (r.from_block, r.to_block, r.at)))
 }
 
+/// The reorgs rolled back on the snapshot's chain after reorg `after` (its id; `None`: from the
+/// first): (the highest id, the first block undone by any of them), or `None` when there are none.
+pub async fn reorgs_after(session: &Session, after: Option<i64>) -> Result<Option<(i64, i64)>> {
+    let chain = session.chain_id().await?;
+    let row = sqlx::query!(
+        "SELECT max(id) AS last, min(from_block) AS first_undone FROM reorgs
+         WHERE chain_id = $1 AND ($2::bigint IS NULL OR id > $2)",
+        chain,
+        after
+    )
+    .fetch_one(&mut *session.conn().await?)
+    .await?;
+    Ok(row.last.zip(row.first_undone))
+}
+
+/// The first block undone by the reorgs that undid block `number` on the snapshot's chain (the
+/// earliest of them), or `None` when no reorg undid it.
+pub async fn first_undone_with(session: &Session, number: i64) -> Result<Option<i64>> {
+    let chain = session.chain_id().await?;
+    Ok(sqlx::query_scalar!(
+        "SELECT min(from_block) FROM reorgs WHERE chain_id = $1 AND from_block <= $2 AND to_block >= $2",
+        chain,
+        number
+    )
+    .fetch_one(&mut *session.conn().await?)
+    .await?)
+}
+
+/// The hash of block `number` as the mirror holds it on the snapshot's chain, if it holds it.
+pub async fn block_hash(session: &Session, number: i64) -> Result<Option<Vec<u8>>> {
+    let chain = session.chain_id().await?;
+    Ok(sqlx::query_scalar!("SELECT block_hash FROM blocks WHERE chain_id = $1 AND block_number = $2", chain, number)
+        .fetch_optional(&mut *session.conn().await?)
+        .await?)
+}
+
 /// Agencies by code, or all of them.
 pub async fn agencies(session: &Session, codes: Option<&[String]>) -> Result<Vec<AgencyRow>> {
     let chain = session.chain_id().await?;

@@ -9,7 +9,7 @@ use tokio::sync::{Mutex, MutexGuard};
 use crate::Result;
 
 /// Where the mirror stood when a request's snapshot was taken.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Marker {
     /// The chain.
     pub chain_id: i64,
@@ -67,16 +67,17 @@ impl Session {
         let mut guard = self.tx.lock().await;
         if guard.is_none() {
             let mut tx = self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
-            let marker = sqlx::query_as::<_, Marker>(
-                "SELECT c.chain_id, c.block_number, c.block_hash, b.block_timestamp, c.final_block,
-                        c.guarantee_registry, c.credit_confirmation_registry,
-                        extract(epoch FROM c.updated_at)::bigint AS updated_at
+            let marker = sqlx::query_as!(
+                Marker,
+                "SELECT c.chain_id, c.block_number, c.block_hash, b.block_timestamp AS \"block_timestamp?\",
+                        c.final_block, c.guarantee_registry, c.credit_confirmation_registry,
+                        extract(epoch FROM c.updated_at)::bigint AS \"updated_at!\"
                  FROM checkpoints c
                  LEFT JOIN blocks b ON b.chain_id = c.chain_id AND b.block_number = c.block_number
                  WHERE $1::bigint IS NULL OR c.chain_id = $1
                  ORDER BY c.updated_at DESC LIMIT 1",
+                self.chain_id
             )
-            .bind(self.chain_id)
             .fetch_optional(&mut *tx)
             .await?;
             let _ = self.marker.set(marker);

@@ -105,6 +105,16 @@ async fn eventually_true<F: std::future::Future<Output = bool>>(what: &str, mut 
     }
 }
 
+/// Waits until the indexer has rolled back a reorg and indexed the new branch up to `head`.
+async fn reorged_and_indexed(pool: &sqlx::PgPool, head: i64) {
+    eventually_true("the reorg rolled back and the new branch indexed", || async {
+        let reorgs = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM reorgs").fetch_one(pool).await.unwrap();
+        let at = sqlx::query_scalar::<_, i64>("SELECT block_number FROM checkpoints").fetch_one(pool).await.unwrap();
+        reorgs > 0 && at >= head
+    })
+    .await;
+}
+
 #[sqlx::test(migrator = "egp_indexer::MIGRATOR")]
 async fn a_reorg_while_the_listener_is_away_rewinds_from_the_reorgs_table(
     pool_options: PgPoolOptions,
@@ -158,13 +168,7 @@ async fn a_reorg_while_the_listener_is_away_rewinds_from_the_reorgs_table(
     for n in 1..=3 {
         new.push(world.issue(KBANK, &terms(&format!("REORG-NEW-{n}"), today)).await);
     }
-    let head = node.provider().get_block_number().await.unwrap() as i64;
-    eventually_true("the reorg rolled back and the new branch indexed", || async {
-        let reorgs = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM reorgs").fetch_one(&pool).await.unwrap();
-        let at = sqlx::query_scalar::<_, i64>("SELECT block_number FROM checkpoints").fetch_one(&pool).await.unwrap();
-        reorgs > 0 && at >= head
-    })
-    .await;
+    reorged_and_indexed(&pool, node.provider().get_block_number().await.unwrap() as i64).await;
     let (listener_cancel, listener) = listen(&api);
 
     // The subscriber rewinds to the first block undone: the new branch's events, in order, even
@@ -180,6 +184,99 @@ async fn a_reorg_while_the_listener_is_away_rewinds_from_the_reorgs_table(
 
     listener_cancel.cancel();
     listener.await.unwrap();
+    cancel.cancel();
+    indexer.await.unwrap().unwrap();
+}
+
+/// The `GuaranteeIssued` record ids a resumed subscription delivers, until `last` is among them.
+async fn issued_until(schema: &schema::ApiSchema, query: String, last: &str) -> Vec<String> {
+    let mut stream = Box::pin(subscribe(schema, query));
+    let mut issued = Vec::new();
+    while issued.last().map(String::as_str) != Some(last) {
+        let event = next(&mut stream).await;
+        if event["name"] == "GuaranteeIssued" {
+            issued.push(event["recordId"].as_str().unwrap().to_owned());
+        }
+    }
+    issued
+}
+
+#[sqlx::test(migrator = "egp_store::MIGRATOR")]
+async fn a_client_away_across_a_reorg_resumes_from_the_hash_it_saw(
+    pool_options: PgPoolOptions,
+    options: PgConnectOptions,
+) {
+    use alloy::providers::Provider;
+    let world = World::start().await;
+    let today = world.today().await;
+    let node = world.admin().await;
+    let snapshot: Value = node.provider().raw_request("evm_snapshot".into(), Value::Array(Vec::new())).await.unwrap();
+    let old =
+        [world.issue(BBL, &terms("AWAY-OLD-1", today)).await, world.issue(BBL, &terms("AWAY-OLD-2", today)).await];
+    let url = database_url(&options);
+    let cancel = CancellationToken::new();
+    let indexer = tokio::spawn(egp_indexer::run(world.indexer_settings(&url, &[]), cancel.clone()));
+    let pool = pool_options.connect_with(options).await.unwrap();
+    let schema = schema::build(api(pool.clone(), &world.url, Limits::default()));
+
+    // The client sees both guarantees, then goes away.
+    let query = "subscription { guaranteeEvents(fromBlock: 0) { name recordId provenance { blockNumber blockHash } } }";
+    let mut first = Box::pin(subscribe(&schema, query.to_owned()));
+    let seen = loop {
+        let event = next(&mut first).await;
+        if event["recordId"] == hex(old[1]) {
+            break event;
+        }
+    };
+    drop(first);
+    let block = seen["provenance"]["blockNumber"].as_i64().unwrap();
+    let seen_hash = seen["provenance"]["blockHash"].as_str().unwrap().to_owned();
+
+    // Meanwhile the chain drops both for a longer branch with other guarantees.
+    let reverted: bool = node.provider().raw_request("evm_revert".into(), (snapshot,)).await.unwrap();
+    assert!(reverted);
+    let mut new = Vec::new();
+    for n in 1..=3 {
+        new.push(hex(world.issue(KBANK, &terms(&format!("AWAY-NEW-{n}"), today)).await));
+    }
+    reorged_and_indexed(&pool, node.provider().get_block_number().await.unwrap() as i64).await;
+    let now_hash: Vec<u8> = sqlx::query_scalar("SELECT block_hash FROM blocks WHERE block_number = $1")
+        .bind(block)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_ne!(format!("0x{}", hex::encode(&now_hash)), seen_hash, "block {block} was replaced");
+
+    let resume = |hash: &str| {
+        format!(
+            "subscription {{ guaranteeEvents(fromBlock: {block}{hash}) {{ name recordId provenance {{ blockNumber }} }} }}"
+        )
+    };
+    // With the hash it saw, the replay starts where the reorg did: every new guarantee, in order.
+    let with_hash = issued_until(&schema, resume(&format!(", fromBlockHash: \"{seen_hash}\"")), &new[2]).await;
+    assert_eq!(with_hash, new);
+    // From the block alone, the new branch's guarantees below it are not replayed.
+    let without = issued_until(&schema, resume(""), &new[2]).await;
+    assert!(!without.contains(&new[0]), "{without:?} starts at block {block}");
+    // With the block's current hash, nothing was replaced: the replay starts at the block.
+    let current = issued_until(&schema, resume(&format!(", fromBlockHash: \"0x{}\"", hex::encode(&now_hash))), &new[2]);
+    assert_eq!(current.await, without);
+
+    // A hash block 1 never had, and a hash without its block: refused, naming the argument.
+    let wrong = format!("0x{}", "ab".repeat(32));
+    for query in [
+        format!("subscription {{ guaranteeEvents(fromBlock: 1, fromBlockHash: \"{wrong}\") {{ name }} }}"),
+        format!("subscription {{ guaranteeEvents(fromBlockHash: \"{wrong}\") {{ name }} }}"),
+    ] {
+        let mut stream = Box::pin(subscribe(&schema, query.clone()));
+        let response = tokio::time::timeout(Duration::from_secs(20), stream.next()).await.unwrap().unwrap();
+        let error = &response["errors"][0];
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{query}: {response:#}");
+        assert!(error["message"].as_str().unwrap().contains("fromBlockHash"), "{response:#}");
+        let after = tokio::time::timeout(Duration::from_secs(5), stream.next()).await;
+        assert!(matches!(after, Ok(None)), "the subscription ends after refusing its start: {after:?}");
+    }
+
     cancel.cancel();
     indexer.await.unwrap().unwrap();
 }
