@@ -308,30 +308,14 @@ impl Decoder {
 
 #[cfg(test)]
 mod tests {
-    use alloy::primitives::{Address, B256, keccak256};
+    use alloy::primitives::{Address, B256};
     use alloy::sol_types::SolEvent;
     use egp_contracts::bindings::consortium::Consortium::IssuerAdmitted;
-    use egp_contracts::deployment::{DeployedContract, DeployedContracts};
 
     use super::*;
 
     fn deployment() -> Deployment {
-        let contract = |byte: u8| DeployedContract {
-            address: Address::repeat_byte(byte),
-            deployment_block: 1,
-            transaction_hash: keccak256([byte]),
-            bytecode_hash: keccak256([byte, byte]),
-        };
-        Deployment {
-            chain_id: 31_337,
-            compiler_version: "test".into(),
-            deployer: Address::repeat_byte(0xad),
-            contracts: DeployedContracts {
-                consortium: contract(0xc1),
-                guarantee_registry: contract(0xc2),
-                credit_confirmation_registry: contract(0xc3),
-            },
-        }
+        egp_testkit::synthetic_deployment(31_337, "test")
     }
 
     fn provenance(contract: u8) -> Provenance {

@@ -139,16 +139,16 @@ impl Injector<'_> {
                 // again at the first move of its checkpoint: in the middle of the catch-up.
                 self.stack.kill_indexer();
                 let left = self.checkpoint().unwrap_or(0);
-                let deadline = Instant::now() + Duration::from_secs(60);
-                while self.head().await < left + BACKFILL_LAG && Instant::now() < deadline {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
+                poll_until(Duration::from_secs(60), Duration::from_millis(50), async || {
+                    self.head().await >= left + BACKFILL_LAG
+                })
+                .await;
                 let behind = self.head().await;
                 self.stack.start_indexer();
-                let deadline = Instant::now() + Duration::from_secs(30);
-                while self.checkpoint().is_none_or(|at| at <= left) && Instant::now() < deadline {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
+                poll_until(Duration::from_secs(30), Duration::from_millis(5), async || {
+                    self.checkpoint().is_some_and(|at| at > left)
+                })
+                .await;
                 self.stack.kill_indexer();
                 let at = self.checkpoint().unwrap_or(left);
                 count = 2;
@@ -214,11 +214,10 @@ impl Injector<'_> {
                 };
                 let front = self.stack.front.as_ref().expect("the indexer's RPC front");
                 front.tamper(tamper, 3);
-                let deadline = Instant::now() + Duration::from_secs(60);
-                while !front.tampering_done() && Instant::now() < deadline {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                String::from(if front.tampering_done() { "3 answers" } else { "not all answers were asked for" })
+                let asked =
+                    poll_until(Duration::from_secs(60), Duration::from_millis(50), async || front.tampering_done())
+                        .await;
+                String::from(if asked { "3 answers" } else { "not all answers were asked for" })
             }
         };
         let recovery = self.recover().await;
@@ -241,10 +240,7 @@ impl Injector<'_> {
         }
         // The mirror first stands on the blocks to be replaced, so that it rolls back all of them.
         let old_head = self.head().await;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !self.caught_up(old_head).await && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        poll_until(Duration::from_secs(10), Duration::from_millis(20), async || self.caught_up(old_head).await).await;
         if indexer_down {
             self.stack.kill_indexer();
         }
@@ -348,6 +344,20 @@ impl Injector<'_> {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         None
+    }
+}
+
+/// Checks `done` every `every` until it holds or `limit` has passed; whether it held.
+async fn poll_until(limit: Duration, every: Duration, mut done: impl AsyncFnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if done().await {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(every).await;
     }
 }
 

@@ -40,8 +40,8 @@ pub fn terms(bank_ref: &str, today: NaiveDate) -> GuaranteeTerms {
 }
 
 /// Held (shared) by every step of the load while it sends and waits for its receipt; a reorg
-/// takes it exclusively, so that anvil never mines a transaction while it reverts (anvil loses
-/// blocks by number when the two race).
+/// takes it exclusively, so that anvil never mines one of the load's transactions while it rolls
+/// back and builds the new branch.
 pub type Quiet = Arc<tokio::sync::RwLock<()>>;
 
 /// Runs `step`, counting it; `None` when it failed or timed out.

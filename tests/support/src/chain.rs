@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use alloy::network::{EthereumWallet, TransactionBuilder};
 use alloy::node_bindings::{Anvil, AnvilInstance};
-use alloy::primitives::{Address, B256, U256};
+use alloy::primitives::{Address, B256, U256, keccak256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
@@ -15,6 +15,7 @@ use egp::Egp;
 use egp::bank::{Expiry, GuaranteeTerms, reference_hash};
 use egp::deploy::DeployReport;
 use egp::local::{AnvilOptions, LocalChain, LocalConsortium, start_anvil};
+use egp_contracts::deployment::{DeployedContract, DeployedContracts, Deployment};
 use egp_contracts::{BankCode, Code, GuaranteeType, Pepper, Satang, ThaiId, dates};
 
 use crate::dirs::TempDir;
@@ -22,6 +23,28 @@ use crate::ports::free_port;
 
 /// The pepper every test commits ids with (and the stack's API hashes tax ids with).
 const PEPPER: &[u8; 32] = b"egp-chain test pepper, 32 bytes!";
+
+/// A deployment on chain `chain_id` at made-up addresses (the consortium at `0xc1…`, the e-LG
+/// registry at `0xc2…`, the credit confirmation registry at `0xc3…`), for events made without a
+/// chain (the decoder's tests, the API benchmark's synthetic chain).
+pub fn synthetic_deployment(chain_id: u64, compiler_version: &str) -> Deployment {
+    let contract = |byte: u8| DeployedContract {
+        address: Address::repeat_byte(byte),
+        deployment_block: 1,
+        transaction_hash: keccak256([byte]),
+        bytecode_hash: keccak256([byte, byte]),
+    };
+    Deployment {
+        chain_id,
+        compiler_version: compiler_version.into(),
+        deployer: Address::repeat_byte(0xad),
+        contracts: DeployedContracts {
+            consortium: contract(0xc1),
+            guarantee_registry: contract(0xc2),
+            credit_confirmation_registry: contract(0xc3),
+        },
+    }
+}
 
 /// The tests' pepper.
 pub fn pepper() -> Pepper {

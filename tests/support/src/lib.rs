@@ -19,7 +19,7 @@ pub mod process;
 pub mod stack;
 pub mod wait;
 
-pub use chain::{Chain, ChainOptions, DevChain, Net, guarantee_id, guarantee_terms, pepper};
+pub use chain::{Chain, ChainOptions, DevChain, Net, guarantee_id, guarantee_terms, pepper, synthetic_deployment};
 pub use db::ScratchDb;
 pub use dirs::TempDir;
 pub use ports::free_port;

@@ -8,7 +8,6 @@ use alloy::sol_types::SolEvent;
 use egp_contracts::bindings::consortium::Consortium as C;
 use egp_contracts::bindings::guarantee_registry::GuaranteeRegistry as G;
 use egp_contracts::bindings::guarantee_registry::IGuaranteeRegistry::IssueRequest;
-use egp_contracts::deployment::{DeployedContract, DeployedContracts};
 use egp_contracts::{
     ApplicantType, BankCode, Code, Deployment, ExpiryType, GuaranteeStatus as S, GuaranteeType, IssuerKind, Pepper,
     ThaiId,
@@ -50,22 +49,7 @@ pub(crate) const AGENCIES: usize = 200;
 
 /// The deployment the synthetic events claim to come from.
 pub(crate) fn deployment() -> Deployment {
-    let contract = |byte: u8| DeployedContract {
-        address: Address::repeat_byte(byte),
-        deployment_block: 1,
-        transaction_hash: keccak256([byte]),
-        bytecode_hash: keccak256([byte, byte]),
-    };
-    Deployment {
-        chain_id: CHAIN_ID,
-        compiler_version: "egp-api-bench".into(),
-        deployer: Address::repeat_byte(0xad),
-        contracts: DeployedContracts {
-            consortium: contract(0xc1),
-            guarantee_registry: contract(0xc2),
-            credit_confirmation_registry: contract(0xc3),
-        },
-    }
+    egp_testkit::synthetic_deployment(CHAIN_ID, "egp-api-bench")
 }
 
 /// The agency code of rank `k` (5 digits, as e-GP's department codes).
